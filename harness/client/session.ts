@@ -1,0 +1,201 @@
+// An Omikron's session with the Omega: the handshake, the operations of the message table, announcements.
+import { privateKeyFromRaw, publicKeyFromRaw, decryptChallenge } from '../crypto/x448.ts';
+import type { Dialect } from '../protocol/dialect.ts';
+import {
+  ANNOUNCEMENTS,
+  type Announcement,
+  isErrorType,
+  type OperationName,
+  operationSpec,
+} from '../protocol/messages.ts';
+import { Connection, type ConnectionOptions, type Envelope, type Reply } from './connection.ts';
+import { HarnessError } from './errors.ts';
+import type { OmikronIdentity } from '../identity/identities.ts';
+
+export class HandshakeError extends HarnessError {
+  override name = 'HandshakeError';
+  constructor(
+    readonly step: 'identification' | 'challenge' | 'challenge_response',
+    message: string,
+    readonly reply?: Reply,
+  ) {
+    super(message);
+  }
+}
+
+export interface SessionTarget {
+  readonly url: string;
+  readonly dialect: Dialect;
+  readonly connection: Omit<ConnectionOptions, 'label'>;
+}
+
+export interface CallOptions {
+  /** The envelope's `sender`: the principal the request acts for. */
+  readonly sender?: number;
+  readonly receiver?: number;
+  readonly id?: string;
+  readonly timeoutMs?: number;
+}
+
+export class OmikronSession {
+  authenticated = false;
+
+  private constructor(
+    readonly connection: Connection,
+    readonly identity: OmikronIdentity,
+    readonly dialect: Dialect,
+  ) {}
+
+  static async open(
+    target: SessionTarget,
+    identity: OmikronIdentity,
+    label: string,
+  ): Promise<OmikronSession> {
+    const connection = await Connection.open(target.url, { ...target.connection, label });
+    return new OmikronSession(connection, identity, target.dialect);
+  }
+
+  /** Open and authenticate. */
+  static async connect(
+    target: SessionTarget,
+    identity: OmikronIdentity,
+    label: string,
+  ): Promise<OmikronSession> {
+    const s = await OmikronSession.open(target, identity, label);
+    try {
+      await s.handshake();
+    } catch (e) {
+      await s.close();
+      throw e;
+    }
+    return s;
+  }
+
+  get label(): string {
+    return this.connection.label;
+  }
+
+  /** Step 1: identification. Returns the challenge reply as it came. */
+  identify(omikronId = this.identity.id): Promise<Reply> {
+    return this.connection.request({ type: 'identification', data: { omikron: omikronId } });
+  }
+
+  /** Decrypt a challenge with this identity's key and the Omega key it carries. */
+  solve(challenge: Reply): string {
+    const data = challenge.data as { public_key?: unknown; challenge?: unknown } | undefined;
+    if (
+      challenge.type !== 'challenge' ||
+      typeof data?.public_key !== 'string' ||
+      typeof data.challenge !== 'string'
+    ) {
+      throw new HandshakeError(
+        'challenge',
+        `${this.label}: identification answered with ${JSON.stringify(challenge.frame).slice(0, 200)}, not a challenge with data.public_key and data.challenge`,
+        challenge,
+      );
+    }
+    try {
+      return decryptChallenge(
+        data.challenge,
+        privateKeyFromRaw(this.identity.privateKey),
+        publicKeyFromRaw(data.public_key),
+      );
+    } catch (e) {
+      throw new HandshakeError(
+        'challenge',
+        `${this.label}: cannot decrypt the challenge: ${(e as Error).message}`,
+        challenge,
+      );
+    }
+  }
+
+  respond(plaintext: string, id?: string): Promise<Reply> {
+    return this.connection.request({
+      type: 'challenge_response',
+      ...(id ? { id } : {}),
+      data: { challenge: plaintext },
+    });
+  }
+
+  async handshake(): Promise<void> {
+    const challenge = await this.identify();
+    if (isErrorType(challenge.type)) {
+      throw new HandshakeError(
+        'identification',
+        `${this.label}: Omikron ${this.identity.id} refused at identification with ${JSON.stringify(challenge.frame).slice(0, 200)} (is it in the Omega's trusted Omikrons?)`,
+        challenge,
+      );
+    }
+    const plaintext = this.solve(challenge);
+    // The public Omikron answers under the challenge's id; so do we.
+    const answer = await this.respond(plaintext, challenge.id);
+    const accepted = (answer.data as { accepted?: unknown } | undefined)?.accepted;
+    if (answer.type !== 'identification_response' || accepted !== true) {
+      throw new HandshakeError(
+        'challenge_response',
+        `${this.label}: right challenge answer not accepted: ${JSON.stringify(answer.frame).slice(0, 200)}`,
+        answer,
+      );
+    }
+    this.authenticated = true;
+  }
+
+  /** Wire type of an operation in this session's dialect. */
+  wireType(op: OperationName): string {
+    const type = operationSpec(op).request[this.dialect];
+    if (type === null) throw new HarnessError(`${op} does not exist in the ${this.dialect} dialect`);
+    return type;
+  }
+
+  call(op: OperationName, data: Record<string, unknown>, opts: CallOptions = {}): Promise<Reply> {
+    return this.connection.request(this.envelope(this.wireType(op), data, opts), {
+      timeoutMs: opts.timeoutMs,
+    });
+  }
+
+  /** Send without waiting (concurrency scenarios); the returned promise is the reply. */
+  callConcurrent(op: OperationName, data: Record<string, unknown>, opts: CallOptions = {}): Promise<Reply> {
+    return this.call(op, data, opts);
+  }
+
+  envelope(type: string, data: Record<string, unknown> | undefined, opts: CallOptions = {}): Envelope {
+    return {
+      type,
+      ...(opts.id ? { id: opts.id } : {}),
+      ...(opts.sender === undefined ? {} : { sender: opts.sender }),
+      ...(opts.receiver === undefined ? {} : { receiver: opts.receiver }),
+      ...(data === undefined ? {} : { data }),
+    };
+  }
+
+  /**
+   * Announce or withdraw a principal. Returns the reply if one came before a barrier, else null
+   * (announcements may go unanswered; SPEC.md ANN-001).
+   */
+  async announce(kind: Announcement, principal: number): Promise<Reply | null> {
+    const field = kind.startsWith('user') ? 'user_id' : 'iota_id';
+    let reply: Reply | null = null;
+    const id = crypto.randomUUID();
+    const pending = this.connection.request(
+      { type: ANNOUNCEMENTS[kind], id, data: { [field]: principal } },
+      { timeoutMs: 60_000 },
+    );
+    pending.then(
+      (r) => {
+        reply = r;
+      },
+      () => {},
+    );
+    await this.connection.barrier();
+    if (reply === null) this.connection.forget(id);
+    return reply;
+  }
+
+  ping(): Promise<Reply> {
+    return this.connection.request({ type: 'ping', data: { last_ping: -1 } });
+  }
+
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+}

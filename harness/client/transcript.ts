@@ -1,0 +1,60 @@
+// Every frame in and out, with timestamps: the evidence attached to a failing check.
+import { createHash } from 'node:crypto';
+
+export const TRANSCRIPT_HEAD_BYTES = 4096;
+
+export interface TranscriptEntry {
+  /** Milliseconds since the transcript started. */
+  readonly t: number;
+  readonly connection: string;
+  readonly dir: 'out' | 'in' | 'event';
+  readonly kind: 'text' | 'binary' | 'open' | 'close' | 'error' | 'note';
+  /** First 4 KiB of the frame (text as is, binary as base64), or the event's description. */
+  readonly head: string;
+  readonly length: number;
+  readonly sha256: string;
+}
+
+export class Transcript {
+  private readonly started = performance.now();
+  readonly entries: TranscriptEntry[] = [];
+
+  constructor(private readonly limit = 2000) {}
+
+  record(
+    connection: string,
+    dir: TranscriptEntry['dir'],
+    kind: TranscriptEntry['kind'],
+    payload: string | Buffer,
+  ): void {
+    const buf = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+    const headBuf = buf.subarray(0, TRANSCRIPT_HEAD_BYTES);
+    const head = kind === 'binary' ? headBuf.toString('base64') : headBuf.toString('utf8');
+    if (this.entries.length >= this.limit) this.entries.shift(); // a long run keeps its latest frames
+    this.entries.push({
+      t: Math.round((performance.now() - this.started) * 10) / 10,
+      connection,
+      dir,
+      kind,
+      head,
+      length: buf.length,
+      sha256: createHash('sha256').update(buf).digest('hex'),
+    });
+  }
+
+  note(connection: string, text: string): void {
+    this.record(connection, 'event', 'note', text);
+  }
+
+  /** A compact text rendering for consoles and reports. */
+  render(last = 40): string {
+    return this.entries
+      .slice(-last)
+      .map((e) => {
+        const arrow = e.dir === 'out' ? '->' : e.dir === 'in' ? '<-' : '..';
+        const size = e.length > TRANSCRIPT_HEAD_BYTES ? ` (${e.length} bytes, truncated)` : '';
+        return `${e.t.toFixed(1).padStart(8)}ms ${e.connection} ${arrow} ${e.kind === 'text' ? '' : `[${e.kind}] `}${e.head}${size}`;
+      })
+      .join('\n');
+  }
+}

@@ -1,0 +1,102 @@
+// One clock interface for every target kind: advance the server's wall clock.
+import { writeFileSync, renameSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
+/** Serializable: handed from the launcher to the scenarios. */
+export type ClockDescriptor =
+  | { readonly kind: 'control'; readonly url: string; readonly insecure?: boolean }
+  | { readonly kind: 'faketime'; readonly file: string }
+  | { readonly kind: 'none'; readonly reason: string };
+
+export interface Clock {
+  readonly description: string;
+  /** Move the server's wall clock forward by ms. Resolves once the server sees it. */
+  advance(ms: number): Promise<void>;
+}
+
+/** The test-only HTTP hook (SPEC.md, "Clock control hook"): POST {"advance_ms": N}. */
+export class ControlClock implements Clock {
+  constructor(
+    private readonly url: string,
+    private readonly insecure = false,
+    private readonly timeoutMs = 5000,
+  ) {}
+
+  get description(): string {
+    return `clock control hook ${this.url}`;
+  }
+
+  advance(ms: number): Promise<void> {
+    const body = JSON.stringify({ advance_ms: Math.round(ms) });
+    const u = new URL(this.url);
+    const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = send(
+        u,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          timeout: this.timeoutMs,
+          ...(this.insecure ? { rejectUnauthorized: false } : {}),
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => {
+            text += c.toString('utf8');
+          });
+          res.on('end', () =>
+            res.statusCode === 200
+              ? resolve()
+              : reject(
+                  new Error(
+                    `clock control ${this.url} answered HTTP ${res.statusCode}: ${text.slice(0, 200)}`,
+                  ),
+                ),
+          );
+        },
+      );
+      req.on('timeout', () =>
+        req.destroy(new Error(`clock control ${this.url} did not answer within ${this.timeoutMs} ms`)),
+      );
+      req.on('error', (e) => reject(new Error(`clock control ${this.url}: ${e.message}`)));
+      req.end(body);
+    });
+  }
+}
+
+/**
+ * libfaketime with FAKETIME_TIMESTAMP_FILE and FAKETIME_NO_CACHE=1 (CLOCKS.md): the file holds
+ * the total offset; every clock read of the server sees the file's current content.
+ */
+export class FaketimeClock implements Clock {
+  private offsetMs = 0;
+  constructor(private readonly file: string) {}
+
+  get description(): string {
+    return `libfaketime offset file ${this.file}`;
+  }
+
+  static writeOffset(file: string, offsetMs: number): void {
+    // Write then rename, so the server never reads a half-written file.
+    const tmp = `${file}.tmp`;
+    writeFileSync(tmp, `+${(offsetMs / 1000).toFixed(3)}s\n`);
+    renameSync(tmp, file);
+  }
+
+  async advance(ms: number): Promise<void> {
+    this.offsetMs += ms;
+    FaketimeClock.writeOffset(this.file, this.offsetMs);
+  }
+}
+
+export function clockFrom(d: ClockDescriptor): Clock | null {
+  switch (d.kind) {
+    case 'control':
+      return new ControlClock(d.url, d.insecure ?? false);
+    case 'faketime':
+      return new FaketimeClock(d.file);
+    case 'none':
+      return null;
+  }
+}

@@ -1,0 +1,97 @@
+// X448 + SHA-256 + AES-256-GCM, the Omikron challenge scheme (PROTOCOL-NOTES.md), on Node's crypto alone.
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
+
+export const X448_KEY_BYTES = 56;
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+
+const b64url = (b: Buffer): string => b.toString('base64url');
+
+/** A raw 56-byte X448 key, given as standard base64, checked for length. */
+export function decodeRawKey(base64: string, what: string): Buffer {
+  const raw = Buffer.from(base64, 'base64');
+  if (raw.length !== X448_KEY_BYTES || raw.toString('base64') !== base64) {
+    throw new Error(`${what} is not base64 of a raw ${X448_KEY_BYTES}-byte X448 key`);
+  }
+  return raw;
+}
+
+export function publicKeyFromRaw(base64: string): KeyObject {
+  const x = decodeRawKey(base64, 'public key');
+  return createPublicKey({ key: { kty: 'OKP', crv: 'X448', x: b64url(x) }, format: 'jwk' });
+}
+
+// PKCS#8 wrapper for a raw X448 private key (RFC 8410): SEQUENCE { 0, id-X448, OCTET STRING { key } }.
+const PKCS8_X448_PREFIX = Buffer.from('3046020100300506032b656f043a0438', 'hex');
+
+export function privateKeyFromRaw(base64: string): KeyObject {
+  const d = decodeRawKey(base64, 'private key');
+  return createPrivateKey({ key: Buffer.concat([PKCS8_X448_PREFIX, d]), format: 'der', type: 'pkcs8' });
+}
+
+export function rawPublicKey(key: KeyObject): string {
+  const pub = key.type === 'private' ? createPublicKey(key) : key;
+  const x = pub.export({ format: 'jwk' }).x as string;
+  return Buffer.from(x, 'base64url').toString('base64');
+}
+
+export function rawPrivateKey(key: KeyObject): string {
+  const d = key.export({ format: 'jwk' }).d as string;
+  return Buffer.from(d, 'base64url').toString('base64');
+}
+
+export interface RawKeyPair {
+  publicKey: string;
+  privateKey: string;
+}
+
+export function generateRawKeyPair(): RawKeyPair {
+  const { privateKey } = generateKeyPairSync('x448');
+  return { publicKey: rawPublicKey(privateKey), privateKey: rawPrivateKey(privateKey) };
+}
+
+function sharedAesKey(privateKey: KeyObject, publicKey: KeyObject): Buffer {
+  return createHash('sha256').update(diffieHellman({ privateKey, publicKey })).digest();
+}
+
+/** base64(nonce || ciphertext || tag), as the Omega sends a challenge. */
+export function encryptChallenge(plaintext: string, ownPrivate: KeyObject, peerPublic: KeyObject): string {
+  const nonce = randomBytes(NONCE_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', sharedAesKey(ownPrivate, peerPublic), nonce);
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64');
+}
+
+export function decryptChallenge(ciphertext: string, ownPrivate: KeyObject, peerPublic: KeyObject): string {
+  const all = Buffer.from(ciphertext, 'base64');
+  if (all.length < NONCE_BYTES + TAG_BYTES) {
+    throw new Error(
+      `challenge is ${all.length} bytes, shorter than nonce and tag (${NONCE_BYTES + TAG_BYTES})`,
+    );
+  }
+  const nonce = all.subarray(0, NONCE_BYTES);
+  const tag = all.subarray(all.length - TAG_BYTES);
+  const body = all.subarray(NONCE_BYTES, all.length - TAG_BYTES);
+  const decipher = createDecipheriv('aes-256-gcm', sharedAesKey(ownPrivate, peerPublic), nonce);
+  decipher.setAuthTag(tag);
+  return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+}
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+export function randomAlphanumeric(length: number): string {
+  const bytes = randomBytes(length);
+  let out = '';
+  for (const b of bytes) out += ALPHANUMERIC[b % ALPHANUMERIC.length];
+  return out;
+}

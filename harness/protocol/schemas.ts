@@ -1,0 +1,49 @@
+// Zod schemas generated from the message table (messages.ts).
+import { z } from 'zod';
+import type { Dialect } from './dialect.ts';
+import { zodFor } from './fields.ts';
+import { type Fields, type OperationName, operationSpec } from './messages.ts';
+
+export function dataSchema(fields: Fields): z.ZodObject {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [name, spec] of Object.entries(fields)) {
+    shape[name] = spec.required ? zodFor(spec.kind) : zodFor(spec.kind).optional();
+  }
+  // Extra fields are allowed: the seed does not forbid them (SPEC.md, decisions).
+  return z.looseObject(shape);
+}
+
+/** Any frame from the Omega: a JSON object with a string type. */
+export const incomingFrame = z.looseObject({
+  type: z.string(),
+  id: z.string().optional(),
+  data: z.unknown().optional(),
+});
+export type IncomingFrame = z.infer<typeof incomingFrame>;
+
+const cache = new Map<string, z.ZodObject>();
+
+export function replyDataSchema(op: OperationName, dialect: Dialect): z.ZodObject {
+  const key = `${op}/${dialect}/reply`;
+  let s = cache.get(key);
+  if (!s) {
+    s = dataSchema(operationSpec(op).replyFields[dialect]);
+    cache.set(key, s);
+  }
+  return s;
+}
+
+export function requestDataSchema(op: OperationName, dialect: Dialect): z.ZodObject {
+  const key = `${op}/${dialect}/request`;
+  let s = cache.get(key);
+  if (!s) {
+    s = dataSchema(operationSpec(op).requestFields[dialect]);
+    cache.set(key, s);
+  }
+  return s;
+}
+
+/** A one-line reason from a zod error, for reports. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}

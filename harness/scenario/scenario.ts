@@ -1,0 +1,55 @@
+// `scenario()`: a vitest test that names the requirements it checks (h2spec style) and records
+// its checks in the task's meta, where the reporters read them.
+import { test } from 'vitest';
+import type { Dialect } from '../protocol/dialect.ts';
+import { requirement } from '../spec/requirements.ts';
+import { ScenarioContext } from './context.ts';
+import { currentTarget } from './target.ts';
+
+export interface ScenarioOptions {
+  /** Dialects the scenario applies to; both when absent. Not registered at all for others. */
+  readonly dialects?: readonly Dialect[];
+  /** Needs control of the server's clock: without it, its requirements are "not verified". */
+  readonly needsClock?: boolean;
+  /** Upper bound for the whole scenario; every wait inside has its own smaller bound. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Register a scenario. `requirements` lists every requirement id it checks; the first names it.
+ */
+export function scenario(
+  requirements: readonly [string, ...string[]],
+  title: string,
+  body: (t: ScenarioContext) => Promise<void>,
+  options: ScenarioOptions = {},
+): void {
+  for (const id of requirements) requirement(id);
+  const target = currentTarget();
+  if (options.dialects && !options.dialects.includes(target.dialect)) return;
+  const name = `[${requirements.join(' ')}] ${title}`;
+  const bound = options.timeoutMs ?? Math.max(30_000, target.timeoutMs * 12);
+  test(name, { timeout: bound }, async ({ task }) => {
+    const t = new ScenarioContext(target, requirements[0], requirements);
+    try {
+      if (options.needsClock && t.clock === null) {
+        const reason = target.clock.kind === 'none' ? target.clock.reason : 'no clock control';
+        for (const id of requirements) t.notVerified(id, `not verified: ${reason}`);
+        return;
+      }
+      try {
+        await body(t);
+        await t.sweep();
+      } catch (e) {
+        await t.attribute(e);
+      }
+    } finally {
+      await t.closeAll();
+      task.meta.checks = t.checks;
+    }
+    const failed = t.checks.filter(
+      (c) => c.outcome === 'fail' && requirement(c.requirement).level === 'MUST',
+    );
+    if (failed.length > 0) throw new Error(failed.map((c) => `${c.requirement}: ${c.message}`).join('\n'));
+  });
+}

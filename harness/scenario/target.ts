@@ -1,0 +1,41 @@
+// The target as scenarios see it: serializable, handed over by the launcher through vitest's provide/inject.
+import { inject } from 'vitest';
+import type { TlsOptions } from '../client/connection.ts';
+import type { ClockDescriptor } from '../clock/clock.ts';
+import type { OmikronIdentity } from '../identity/identities.ts';
+import type { Dialect } from '../protocol/dialect.ts';
+
+export interface TargetDescriptor {
+  /** For people: "embedded reference (seed)", "ws://host:9187/ws/omikron". */
+  readonly label: string;
+  readonly url: string;
+  readonly dialect: Dialect;
+  readonly identities: readonly OmikronIdentity[];
+  /** Bound on every reply. */
+  readonly timeoutMs: number;
+  readonly tls?: TlsOptions;
+  readonly clock: ClockDescriptor;
+  /** Prefix for every name a scenario creates, so runs against a shared server never collide. */
+  readonly runPrefix: string;
+  /** Seed and budget of the property-based scenarios. */
+  readonly seed: number;
+  readonly runs: number;
+  /** Replay one property counterexample: "SEED:PATH". */
+  readonly replay?: string;
+}
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    target: TargetDescriptor;
+  }
+}
+
+export function currentTarget(): TargetDescriptor {
+  const t = inject('target') as TargetDescriptor | undefined;
+  if (!t) {
+    throw new Error(
+      'no target was provided: run the suites through `omega-conformance` (npm run conformance), not bare vitest',
+    );
+  }
+  return t;
+}
