@@ -206,7 +206,10 @@ export class ScenarioContext {
         },
       );
     }
-    if (reply.type === 'success') return {};
+    if (reply.type === 'success') {
+      this.pass(req, what);
+      return {};
+    }
     const data = reply.data === undefined ? {} : reply.data;
     const parsed = replyDataSchema(op, this.dialect).safeParse(data);
     if (!parsed.success) {

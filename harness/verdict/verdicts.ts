@@ -120,3 +120,14 @@ export function combineRepeats(runs: readonly (readonly RequirementVerdict[])[])
     };
   });
 }
+
+/** Requirements grouped by area, in catalogue order. */
+export function requirementsByArea<T extends { area: string }>(reqs: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const q of reqs) {
+    const list = out.get(q.area) ?? [];
+    list.push(q);
+    out.set(q.area, list);
+  }
+  return out;
+}

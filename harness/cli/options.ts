@@ -1,0 +1,224 @@
+// Command-line options of omega-conformance, parsed with node:util and checked into one typed value.
+import { parseArgs } from 'node:util';
+import { type Dialect, isDialect } from '../protocol/dialect.ts';
+import { UsageError } from '../run/selection.ts';
+
+export const DEFAULTS = {
+  path: '/ws/omikron',
+  startTimeoutMs: 20_000,
+  timeoutMs: 5000,
+  runs: 25,
+  thoroughRuns: 500,
+  reportDir: 'reports/out',
+  repeat: 1,
+} as const;
+
+export type ClockChoice = 'auto' | 'faketime' | 'none' | { readonly controlUrl: string };
+
+export interface CliOptions {
+  readonly command: 'certify' | 'identities' | 'help' | 'version' | 'list';
+  readonly url?: string;
+  readonly serverCommand?: string;
+  readonly image?: string;
+  readonly imageEnv: readonly string[];
+  readonly waitLog?: string;
+  readonly containerPort?: number;
+  readonly path: string;
+  readonly startTimeoutMs: number;
+  readonly tls: boolean;
+  readonly ca?: string;
+  readonly insecure: boolean;
+  readonly omikronKeys: readonly string[];
+  readonly dialect: Dialect | 'auto';
+  readonly dialectGiven: boolean;
+  readonly only: readonly string[];
+  readonly skip: readonly string[];
+  readonly timeoutMs: number;
+  readonly seed: number;
+  readonly runs: number;
+  readonly replay?: string;
+  readonly reportDir: string;
+  readonly quiet: boolean;
+  readonly jsonLines: boolean;
+  readonly expectedFailures?: string;
+  readonly writeExpectedFailures?: string;
+  readonly repeat: number;
+  readonly level: 'must' | 'should';
+  readonly requireComplete: boolean;
+  readonly clock: ClockChoice;
+  readonly referenceVariant?: string;
+  readonly load: boolean;
+  readonly loadConnections: number;
+  readonly loadRequests: number;
+  /** identities subcommand */
+  readonly generate?: string;
+  readonly generateId?: number;
+}
+
+const spec = {
+  url: { type: 'string' },
+  command: { type: 'string' },
+  image: { type: 'string' },
+  'image-env': { type: 'string', multiple: true },
+  'wait-log': { type: 'string' },
+  'container-port': { type: 'string' },
+  path: { type: 'string' },
+  'start-timeout-ms': { type: 'string' },
+  tls: { type: 'boolean' },
+  ca: { type: 'string' },
+  insecure: { type: 'boolean' },
+  'omikron-key': { type: 'string', multiple: true },
+  dialect: { type: 'string' },
+  only: { type: 'string', multiple: true },
+  skip: { type: 'string', multiple: true },
+  list: { type: 'boolean' },
+  'timeout-ms': { type: 'string' },
+  seed: { type: 'string' },
+  runs: { type: 'string' },
+  thorough: { type: 'boolean' },
+  replay: { type: 'string' },
+  'report-dir': { type: 'string' },
+  quiet: { type: 'boolean' },
+  'json-lines': { type: 'boolean' },
+  'expected-failures': { type: 'string' },
+  'write-expected-failures': { type: 'string' },
+  repeat: { type: 'string' },
+  level: { type: 'string' },
+  'require-complete': { type: 'boolean' },
+  clock: { type: 'string' },
+  'reference-variant': { type: 'string' },
+  load: { type: 'boolean' },
+  'load-connections': { type: 'string' },
+  'load-requests': { type: 'string' },
+  generate: { type: 'string' },
+  id: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+function int(name: string, text: string | undefined, fallback: number, min = 0): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, not "${text}"`);
+  return n;
+}
+
+export function parseOptions(argv: readonly string[]): CliOptions {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof spec; allowPositionals: true; args: string[] }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: spec, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message} (see --help)`);
+  }
+  const v = parsed.values;
+  const positional = parsed.positionals;
+  if (positional.length > 1 || (positional[0] !== undefined && positional[0] !== 'identities')) {
+    throw new UsageError(`unexpected argument "${positional.join(' ')}" (see --help)`);
+  }
+  const targets = [v.url, v.command, v.image].filter((x) => x !== undefined);
+  if (targets.length > 1) throw new UsageError('give at most one of --url, --command and --image');
+  const dialect = v.dialect ?? 'auto';
+  if (dialect !== 'auto' && !isDialect(dialect)) throw new UsageError(`--dialect must be seed, tensamin or auto, not "${dialect}"`);
+  const level = v.level ?? 'must';
+  if (level !== 'must' && level !== 'should') throw new UsageError(`--level must be must or should, not "${level}"`);
+  let clock: ClockChoice = 'auto';
+  if (v.clock !== undefined) {
+    if (v.clock === 'faketime' || v.clock === 'none') clock = v.clock;
+    else if (v.clock.startsWith('control:')) {
+      const url = v.clock.slice('control:'.length);
+      if (!/^https?:\/\//.test(url)) throw new UsageError(`--clock control:URL needs an http(s) URL, not "${url}"`);
+      clock = { controlUrl: url };
+    } else throw new UsageError(`--clock must be faketime, control:URL or none, not "${v.clock}"`);
+  }
+  if (clock === 'faketime' && v.command === undefined && v.image === undefined) {
+    throw new UsageError('--clock faketime works with --command and --image targets (the suite must start the server)');
+  }
+  if (v.tls && v.command === undefined) throw new UsageError('--tls applies to --command targets (use --ca or --insecure for wss:// URLs)');
+  if (v.replay !== undefined && !/^-?\d+:[\d:]*$/.test(v.replay)) {
+    throw new UsageError(`--replay takes SEED:PATH as printed by a failing property, not "${v.replay}"`);
+  }
+  const runs = v.thorough ? int('runs', v.runs, DEFAULTS.thoroughRuns, 1) : int('runs', v.runs, DEFAULTS.runs, 1);
+  return {
+    command: v.help ? 'help' : v.version ? 'version' : positional[0] === 'identities' ? 'identities' : v.list ? 'list' : 'certify',
+    ...(v.url !== undefined ? { url: v.url } : {}),
+    ...(v.command !== undefined ? { serverCommand: v.command } : {}),
+    ...(v.image !== undefined ? { image: v.image } : {}),
+    imageEnv: v['image-env'] ?? [],
+    ...(v['wait-log'] !== undefined ? { waitLog: v['wait-log'] } : {}),
+    ...(v['container-port'] !== undefined ? { containerPort: int('container-port', v['container-port'], 0, 1) } : {}),
+    path: v.path ?? DEFAULTS.path,
+    startTimeoutMs: int('start-timeout-ms', v['start-timeout-ms'], DEFAULTS.startTimeoutMs, 1),
+    tls: v.tls ?? false,
+    ...(v.ca !== undefined ? { ca: v.ca } : {}),
+    insecure: v.insecure ?? false,
+    omikronKeys: v['omikron-key'] ?? [],
+    dialect,
+    dialectGiven: v.dialect !== undefined,
+    only: v.only ?? [],
+    skip: v.skip ?? [],
+    timeoutMs: int('timeout-ms', v['timeout-ms'], DEFAULTS.timeoutMs, 1),
+    seed: v.seed !== undefined ? int('seed', v.seed, 0, -(2 ** 31)) : v.replay ? Number(v.replay.split(':')[0]) : Date.now() % 2 ** 31,
+    runs,
+    ...(v.replay !== undefined ? { replay: v.replay } : {}),
+    reportDir: v['report-dir'] ?? DEFAULTS.reportDir,
+    quiet: v.quiet ?? false,
+    jsonLines: v['json-lines'] ?? false,
+    ...(v['expected-failures'] !== undefined ? { expectedFailures: v['expected-failures'] } : {}),
+    ...(v['write-expected-failures'] !== undefined ? { writeExpectedFailures: v['write-expected-failures'] } : {}),
+    repeat: int('repeat', v.repeat, DEFAULTS.repeat, 1),
+    level,
+    requireComplete: v['require-complete'] ?? false,
+    clock,
+    ...(v['reference-variant'] !== undefined ? { referenceVariant: v['reference-variant'] } : {}),
+    load: v.load ?? false,
+    loadConnections: int('load-connections', v['load-connections'], 50, 1),
+    loadRequests: int('load-requests', v['load-requests'], 200, 1),
+    ...(v.generate !== undefined ? { generate: v.generate } : {}),
+    ...(v.id !== undefined ? { generateId: int('id', v.id, 0) } : {}),
+  };
+}
+
+export const HELP = `omega-conformance: certify an Omega user-management server
+
+Usage:
+  omega-conformance [target] [options]      certify (no target: the embedded reference, both dialects)
+  omega-conformance identities              print OMEGA_TRUSTED_OMIKRONS for the identities in use
+  omega-conformance identities --generate FILE [--id N]   write a fresh Omikron identity
+
+Targets (at most one):
+  --url ws[s]://HOST:PORT/PATH     a running server. It creates and deletes users: never production.
+  --command "CMD"                  start CMD under the launch contract (SPEC.md) on a free port
+  --image NAME[:TAG]               start a container image under the launch contract (needs Docker)
+  --path PATH                      WebSocket path for --command/--image (default ${DEFAULTS.path})
+  --start-timeout-ms N             bound on the server starting (default ${DEFAULTS.startTimeoutMs})
+  --tls                            --command: serve wss:// with a certificate the suite generates
+  --ca FILE | --insecure           wss:// URLs: trust this CA, or any certificate
+  --image-env K=V (repeatable), --wait-log REGEX, --container-port N   for --image
+  --reference-variant NAME         embedded target: a faulty variant of the reference (fixtures/variants)
+
+Identities and dialect:
+  --omikron-key FILE               an Omikron identity {"id","private_key"} (repeatable; default: the fixture identities)
+  --dialect seed|tensamin|auto     default auto: probed, and the report says how
+
+Selection and budget:
+  --only X, --skip X               requirement id, area (e.g. UM-GET, IDN) or level (MUST, SHOULD); repeatable, comma lists
+  --list                           list the requirements and exit
+  --timeout-ms N                   bound on every reply (default ${DEFAULTS.timeoutMs})
+  --seed N, --runs N, --thorough   property-based budget (default runs ${DEFAULTS.runs}; --thorough ${DEFAULTS.thoroughRuns})
+  --replay SEED:PATH               replay one property counterexample (printed with every property failure)
+  --clock faketime|control:URL|none   how the suite moves the server's clock (timeout requirements)
+  --repeat N                       run every check N times; disagreeing runs are flaky (flaky fails)
+  --load [--load-connections N --load-requests M]   add the load profile
+
+Verdict and reports:
+  --level must|should              the bar for the exit code (default must)
+  --require-complete               requirements not verified make the exit code 1
+  --expected-failures FILE         JSON [{"id","reason","until"?}]: known failures; stale or expired entries fail the run
+  --write-expected-failures FILE   write that file from this run's failures
+  --report-dir DIR                 report.json, junit.xml, report.html (default ${DEFAULTS.reportDir})
+  --quiet                          no progress; --json-lines: one JSON event per line on stdout
+
+Exit codes: 0 conformant at the chosen level (partial when requirements were not verified),
+1 a requirement failed, a check was flaky or an expected-failures entry is stale or expired,
+2 the run could not start (bad option, target unreachable, handshake impossible).
+`;

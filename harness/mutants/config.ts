@@ -1,0 +1,15 @@
+// The fixed settings of a mutation run: one place, so the worker and the CLI agree.
+import { resolve } from 'node:path';
+import { PACKAGE_ROOT } from '../run/run-suites.ts';
+
+/** Property budget for mutants: small and fixed, so runs are comparable. */
+export const MUTANT_SEED = 42;
+export const MUTANT_RUNS = 15;
+/** Reply bound: short, so dead or silent variants end quickly (harness/scenario/health.ts). */
+export const MUTANT_REPLY_TIMEOUT_MS = 1000;
+/** Upper bound on one variant's whole run (a child process); it is killed past it. */
+export const MUTANT_BOUND_MS = 90_000;
+export const MUTANT_CONCURRENCY = 2;
+export const DEFAULT_JSON_REPORT = resolve(PACKAGE_ROOT, 'reports/out/mutants.json');
+/** The name the worker and the reports use for the unmodified reference. */
+export const REFERENCE_NAME = 'reference';

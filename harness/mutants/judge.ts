@@ -1,0 +1,148 @@
+// From a run's verdicts to the mutation outcome: is the reference clean, is each variant caught.
+import type { FaultyVariant } from '../../fixtures/variants/variant.ts';
+import type { Dialect } from '../protocol/dialect.ts';
+import { isJudged, isRequirementId, requirement } from '../spec/requirements.ts';
+import type { JobResult, PartialRun } from './pool.ts';
+import { isFailing, type RequirementOutcome } from './result.ts';
+import { isPropertySuite } from './suite-files.ts';
+
+/** The summary verdictsFor gives a judged requirement no check touched. */
+export const COVERAGE_GAP = 'no scenario checked it in this run';
+
+export interface ReferenceOutcome {
+  readonly dialect: Dialect;
+  readonly ok: boolean;
+  /** failed (MUST) or non-strict (SHOULD) against the unmodified reference. */
+  readonly failed: readonly RequirementOutcome[];
+  /** MUST/SHOULD requirements of this dialect that no scenario checked: a coverage failure. */
+  readonly coverageGaps: readonly string[];
+  /** Not verified for a stated reason (not a coverage gap). */
+  readonly notVerified: readonly RequirementOutcome[];
+  /** The run did not complete, suite files failed to load, or the reference threw. */
+  readonly errors: readonly string[];
+  readonly scenarios: number;
+  readonly files: readonly string[];
+  readonly missingPropertySuites: readonly string[];
+  readonly timeMs: number;
+}
+
+export type VariantStatus = 'caught' | 'survived' | 'error';
+
+export interface VariantOutcome {
+  readonly name: string;
+  readonly dialect: Dialect;
+  readonly fault: string;
+  readonly mustCatch: readonly string[];
+  readonly status: VariantStatus;
+  /** Every failing requirement (failed / non-strict), mustCatch ones first. */
+  readonly failed: readonly string[];
+  /** The mustCatch requirements that failed. */
+  readonly caughtBy: readonly string[];
+  /** Scenarios that recorded a failing check of a mustCatch requirement. */
+  readonly catchingScenarios: readonly string[];
+  /** Failing requirements outside mustCatch and mayAlsoFail (unless mayAlsoFail has "*"). */
+  readonly unexpected: readonly string[];
+  readonly propertyOnly: boolean;
+  /** propertyOnly variants: whether the scripted scenarios alone (fresh target) catch it. */
+  readonly scriptedAlone?: boolean;
+  /** Caught only through property suites although the variant is not marked propertyOnly. */
+  readonly onlyProperties?: boolean;
+  readonly errors: readonly string[];
+  /** Set when the run was cut short and the variant was judged on the scenarios that finished. */
+  readonly incomplete?: string;
+  readonly timeMs: number;
+}
+
+const failureOf = (r: JobResult): string[] => (r.ok ? [] : [`${r.error}${r.stderrTail ? `\n${r.stderrTail}` : ''}`]);
+
+export function judgeReference(r: JobResult): ReferenceOutcome {
+  if (!r.ok) {
+    return {
+      dialect: r.job.dialect,
+      ok: false,
+      failed: [],
+      coverageGaps: [],
+      notVerified: [],
+      errors: failureOf(r),
+      scenarios: 0,
+      files: [],
+      missingPropertySuites: [],
+      timeMs: r.wallMs,
+    };
+  }
+  const reqs = r.result.requirements;
+  const judged = (o: RequirementOutcome): boolean => o.level === 'MUST' || o.level === 'SHOULD';
+  const failed = reqs.filter((o) => isFailing(o.verdict));
+  const coverageGaps = reqs
+    .filter((o) => judged(o) && o.verdict === 'not-verified' && o.summary === COVERAGE_GAP)
+    .map((o) => o.id);
+  const notVerified = reqs.filter(
+    (o) => judged(o) && o.verdict === 'not-verified' && o.summary !== COVERAGE_GAP,
+  );
+  const errors = r.result.errors;
+  return {
+    dialect: r.job.dialect,
+    ok: failed.length === 0 && coverageGaps.length === 0 && errors.length === 0,
+    failed,
+    coverageGaps,
+    notVerified,
+    errors,
+    scenarios: r.result.scenarios.total,
+    files: r.result.files,
+    missingPropertySuites: r.result.missingPropertySuites,
+    timeMs: r.wallMs,
+  };
+}
+
+/** Failing ids of a cut-short run: a failing check fails a MUST or SHOULD requirement (MAY/INFO are recorded only). */
+function partialFailing(p: PartialRun): string[] {
+  return [...p.fails.keys()].filter((id) => isRequirementId(id) && isJudged(requirement(id).level));
+}
+
+export function judgeVariant(v: FaultyVariant, r: JobResult): VariantOutcome {
+  const base = {
+    name: v.name,
+    dialect: v.dialect ?? 'seed',
+    fault: v.fault,
+    mustCatch: v.mustCatch,
+    propertyOnly: v.propertyOnly === true,
+    timeMs: r.wallMs,
+  };
+  if (!r.ok) {
+    const failing = r.partial ? partialFailing(r.partial) : [];
+    const caught = failing.filter((id) => v.mustCatch.includes(id));
+    return {
+      ...base,
+      // A mustCatch requirement that already failed stays failed whatever the rest of the run does.
+      status: caught.length > 0 ? 'caught' : 'error',
+      failed: [...caught, ...failing.filter((id) => !v.mustCatch.includes(id))],
+      caughtBy: caught,
+      catchingScenarios: [...new Set(caught.flatMap((id) => r.partial?.fails.get(id) ?? []))],
+      unexpected: [],
+      errors: failureOf(r),
+      ...(r.partial
+        ? { incomplete: `${r.error}; judged on the ${r.partial.scenarios} scenarios that finished` }
+        : {}),
+    };
+  }
+  const failing = r.result.requirements.filter((o) => isFailing(o.verdict));
+  const must = new Set(v.mustCatch);
+  const caught = failing.filter((o) => must.has(o.id));
+  const allowed = new Set([...v.mustCatch, ...v.mayAlsoFail]);
+  const unexpected = v.mayAlsoFail.includes('*') ? [] : failing.filter((o) => !allowed.has(o.id)).map((o) => o.id);
+  const catchingFiles = new Set(caught.flatMap((o) => o.files ?? []));
+  const scripted = r.result.scriptedFailed;
+  return {
+    ...base,
+    status: caught.length > 0 ? 'caught' : 'survived',
+    failed: [...caught, ...failing.filter((o) => !must.has(o.id))].map((o) => o.id),
+    caughtBy: caught.map((o) => o.id),
+    catchingScenarios: [...new Set(caught.flatMap((o) => o.scenarios ?? []))],
+    unexpected,
+    ...(base.propertyOnly && scripted ? { scriptedAlone: scripted.some((id) => must.has(id)) } : {}),
+    ...(!base.propertyOnly && caught.length > 0 && catchingFiles.size > 0
+      ? { onlyProperties: [...catchingFiles].every((f) => isPropertySuite(f)) }
+      : {}),
+    errors: r.result.errors,
+  };
+}

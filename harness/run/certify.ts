@@ -1,0 +1,151 @@
+// One certification: the scenarios against a launched target in one dialect, judged and reported.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { OmikronIdentity } from '../identity/identities.ts';
+import type { LaunchedTarget } from '../launchers/launcher.ts';
+import type { Dialect } from '../protocol/dialect.ts';
+import type { TargetDescriptor } from '../scenario/target.ts';
+import { combineRepeats, type RequirementVerdict, verdictsFor, VERDICTS } from '../verdict/verdicts.ts';
+import type { ScenarioResult } from './collector.ts';
+import { type EventSink, scenarioEvent } from './events.ts';
+import { applyExpectedFailures, type ExpectedFailure } from './expected-failures.ts';
+import { outcomeOf } from './outcome.ts';
+import { REPORT_SCHEMA_VERSION, type RunReport } from './report-model.ts';
+import { PACKAGE_ROOT, runSuites } from './run-suites.ts';
+import { scenarioPattern } from './selection.ts';
+
+export const SUITE_VERSION: string = (JSON.parse(readFileSync(resolve(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+export interface CertifyParams {
+  readonly launched: LaunchedTarget;
+  readonly dialect: Dialect;
+  readonly dialectHow: string;
+  readonly identities: readonly OmikronIdentity[];
+  readonly timeoutMs: number;
+  readonly seed: number;
+  readonly runs: number;
+  readonly replay?: string;
+  readonly repeat: number;
+  readonly level: 'must' | 'should';
+  readonly requireComplete: boolean;
+  readonly selected: ReadonlySet<string>;
+  readonly expectedFailures?: readonly ExpectedFailure[];
+  readonly events: EventSink;
+  readonly files?: readonly string[];
+  readonly runPrefix: string;
+}
+
+export function configHash(t: LaunchedTarget, dialect: Dialect, identities: readonly OmikronIdentity[]): string {
+  const config = {
+    kind: t.kind,
+    where: t.kind === 'embedded' ? t.label : t.url,
+    dialect,
+    identities: identities.map((i) => [i.id, i.publicKey]),
+    clock: t.clock.kind,
+  };
+  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+}
+
+/** Judged requirements that no scenario recorded anything for: the suite's own gap, never the server's. */
+export function coverageGaps(verdicts: readonly RequirementVerdict[]): string[] {
+  return verdicts
+    .filter((v) => (v.level === 'MUST' || v.level === 'SHOULD') && v.verdict !== 'not-applicable' && v.checks.length === 0)
+    .map((v) => v.id);
+}
+
+function durationsOf(scenarios: readonly ScenarioResult[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of scenarios) {
+    const ids = new Set(s.checks.map((c) => c.requirement));
+    for (const id of ids) out.set(id, (out.get(id) ?? 0) + s.durationMs);
+  }
+  return out;
+}
+
+export async function certify(p: CertifyParams): Promise<RunReport> {
+  const started = new Date();
+  const t0 = performance.now();
+  const target: TargetDescriptor = {
+    label: p.launched.label,
+    url: p.launched.url,
+    dialect: p.dialect,
+    identities: p.identities,
+    timeoutMs: p.timeoutMs,
+    ...(p.launched.tls ? { tls: p.launched.tls } : {}),
+    clock: p.launched.clock,
+    runPrefix: p.runPrefix,
+    seed: p.seed,
+    runs: p.runs,
+    ...(p.replay ? { replay: p.replay } : {}),
+  };
+  p.events.emit({ event: 'start', target: p.launched.label, dialect: p.dialect, dialectHow: p.dialectHow, seed: p.seed });
+  const pattern = scenarioPattern(p.selected);
+  const runs: RequirementVerdict[][] = [];
+  let scenarios: ScenarioResult[] = [];
+  const harnessErrors: string[] = [];
+  for (let i = 0; i < p.repeat; i++) {
+    const collector = await runSuites(
+      { ...target, runPrefix: `${p.runPrefix}${p.repeat > 1 ? i.toString(36) : ''}` },
+      {
+        ...(p.files ? { files: p.files } : {}),
+        ...(pattern ? { namePattern: pattern } : {}),
+        progress: { scenarioDone: (s) => p.events.emit(scenarioEvent(s)) },
+      },
+    );
+    harnessErrors.push(...collector.errors);
+    scenarios = collector.scenarios;
+    runs.push(verdictsFor({ dialect: p.dialect, checks: collector.checks, durations: durationsOf(collector.scenarios), selected: p.selected }));
+  }
+  const combined = combineRepeats(runs);
+  const applied = p.expectedFailures ? applyExpectedFailures(combined, p.expectedFailures, started) : { verdicts: combined, problems: [] };
+  const problems = [...harnessErrors.map((e) => `the suite itself failed to run a scenario file: ${e}`), ...applied.problems];
+  const gaps = coverageGaps(applied.verdicts);
+  if (gaps.length > 0) problems.push(`coverage: no scenario checked ${gaps.join(', ')} (a suite file is missing or its scenarios did not register)`);
+  const deadReason = await Promise.race([p.launched.died ?? new Promise<string>(() => {}), Promise.resolve(null)]);
+  if (deadReason) problems.push(`the target process ${deadReason} during the run`);
+  const outcome = outcomeOf(applied.verdicts, { level: p.level, requireComplete: p.requireComplete, problems });
+  const counts: Record<string, number> = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
+  for (const v of applied.verdicts) counts[v.verdict] = (counts[v.verdict] ?? 0) + 1;
+  counts.flaky = applied.verdicts.filter((v) => v.stability === 'flaky').length;
+  const logs = outcome.exitCode !== 0 ? p.launched.logs() : '';
+  for (const v of applied.verdicts) {
+    p.events.emit({ event: 'requirement', id: v.id, level: v.level, verdict: v.verdict, summary: v.summary });
+  }
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    suite: { name: 'omega-conformance', version: SUITE_VERSION },
+    startedAt: started.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    target: {
+      label: p.launched.label,
+      url: p.launched.url,
+      kind: p.launched.kind,
+      configHash: configHash(p.launched, p.dialect, p.identities),
+      clock: p.launched.clock.kind === 'none' ? `none: ${p.launched.clock.reason}` : p.launched.clock.kind,
+      ...(logs ? { logs } : {}),
+    },
+    dialect: { name: p.dialect, how: p.dialectHow },
+    seed: p.seed,
+    runs: p.runs,
+    repeat: p.repeat,
+    level: p.level,
+    outcome: outcome.outcome,
+    exitCode: outcome.exitCode,
+    problems: outcome.problems,
+    counts,
+    requirements: applied.verdicts.map((v) => ({
+      id: v.id,
+      level: v.level,
+      area: v.area,
+      title: v.title,
+      verdict: v.verdict,
+      summary: v.summary,
+      stability: v.stability,
+      durationMs: Math.round(v.durationMs),
+      ...(v.expectedFailure ? { expectedFailure: v.expectedFailure } : {}),
+      checks: [...v.checks],
+    })),
+    scenarios: scenarios.map((s) => ({ name: s.name, file: s.file.replace(`${PACKAGE_ROOT}/`, ''), state: s.state, durationMs: Math.round(s.durationMs) })),
+  };
+}

@@ -1,0 +1,114 @@
+// junit.xml: one <testsuite> per area, one <testcase> per requirement, for CI tools.
+import type { RequirementResult, RunReport } from '../harness/run/report-model.ts';
+import { areaTitle, byArea, evidence, standing, visible } from './text.ts';
+
+/** Text content: XML-escaped, characters XML 1.0 forbids made visible (`]]>` cannot survive: `>` is escaped). */
+export function xmlText(s: string): string {
+  return visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+}
+
+/** A double-quoted attribute value; newlines and tabs are kept as character references. */
+export function xmlAttr(s: string): string {
+  return xmlText(s).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+}
+
+const seconds = (ms: number) => (Number.isFinite(ms) && ms > 0 ? ms / 1000 : 0).toFixed(3);
+
+/** The evidence of one requirement in plain text: summary, then each check with expected, actual, replay, transcript. */
+export function failureText(r: RequirementResult): string {
+  const lines = [`${r.id} [${r.level}] ${r.verdict}${r.stability === 'stable' ? '' : ` (${r.stability})`}: ${r.summary}`];
+  if (r.expectedFailure !== undefined) lines.push(`expected failure: ${r.expectedFailure}`);
+  const checks = evidence(r);
+  const shownTranscripts = new Set<string>();
+  checks.forEach((c, i) => {
+    lines.push('', `--- check ${i + 1} of ${checks.length} (${c.outcome}) in scenario: ${c.scenario}`, c.message);
+    if (c.expected !== undefined) lines.push(`expected: ${c.expected}`);
+    if (c.actual !== undefined) lines.push(`actual:   ${c.actual}`);
+    if (c.replay !== undefined) lines.push(`replay:   ${c.replay}`);
+    if (c.transcript !== undefined && c.transcript !== '') {
+      if (shownTranscripts.has(c.transcript)) lines.push('transcript: as above');
+      else lines.push('transcript:', c.transcript);
+      shownTranscripts.add(c.transcript);
+    }
+  });
+  return lines.join('\n');
+}
+
+function testcase(r: RequirementResult, level: RunReport['level']): string {
+  const open = `<testcase classname="${xmlAttr(r.area)}" name="${xmlAttr(`${r.id} ${r.title}`)}" time="${seconds(r.durationMs)}"`;
+  const out = (note: string) => `${open}>\n      <system-out>${xmlText(note)}</system-out>\n    </testcase>`;
+  const failure = (type: string, message: string) =>
+    `${open}>\n      <failure type="${type}" message="${xmlAttr(message)}">${xmlText(failureText(r))}</failure>\n    </testcase>`;
+  switch (standing(r, level)) {
+    case 'flaky':
+      return failure('flaky', `flaky: ${r.summary}`);
+    case 'failure':
+      return failure(r.verdict === 'non-strict' ? 'non-strict' : 'failed', r.summary);
+    case 'non-strict':
+      return out(`non-strict (a SHOULD missed; not a failure at level MUST)\n${failureText(r)}`);
+    case 'skipped':
+      return `${open}>\n      <skipped message="${xmlAttr(`not verified: ${r.summary}`)}"/>\n    </testcase>`;
+    case 'ok':
+      if (r.verdict === 'passed') return `${open}/>`;
+      if (r.verdict === 'expected-failure') return out(`expected failure: ${r.expectedFailure ?? ''}\n${failureText(r)}`);
+      return out(`${r.verdict}: ${r.summary}`);
+  }
+}
+
+function properties(report: RunReport, area: string): string {
+  const props: [string, string][] = [
+    ['area', area],
+    ['area.title', areaTitle(area)],
+    ['dialect', report.dialect.name],
+    ['dialect.how', report.dialect.how],
+    ['target', report.target.label],
+    ['target.url', report.target.url],
+    ['target.kind', report.target.kind],
+    ['seed', String(report.seed)],
+    ['configHash', report.target.configHash],
+    ['clock', report.target.clock],
+    ['level', report.level],
+    ['runs', String(report.runs)],
+    ['repeat', String(report.repeat)],
+    ['outcome', report.outcome],
+    ['exitCode', String(report.exitCode)],
+    ['suite.version', report.suite.version],
+    ['schemaVersion', report.schemaVersion],
+    ...report.problems.map((p): [string, string] => ['problem', p]),
+  ];
+  return props.map(([k, v]) => `      <property name="${xmlAttr(k)}" value="${xmlAttr(v)}"/>`).join('\n');
+}
+
+function counts(reqs: readonly RequirementResult[], level: RunReport['level']) {
+  const s = reqs.map((r) => standing(r, level));
+  return {
+    tests: reqs.length,
+    failures: s.filter((x) => x === 'failure' || x === 'flaky').length,
+    skipped: s.filter((x) => x === 'skipped').length,
+  };
+}
+
+/** JUnit XML of the run; the testsuites' counts equal the console's closing line. */
+export function renderJunit(report: RunReport): string {
+  const all = counts(report.requirements, report.level);
+  const suites = byArea(report.requirements).map(([area, reqs]) => {
+    const c = counts(reqs, report.level);
+    const time = seconds(reqs.reduce((s, r) => s + (Number.isFinite(r.durationMs) ? r.durationMs : 0), 0));
+    return [
+      `  <testsuite name="${xmlAttr(area)}" tests="${c.tests}" failures="${c.failures}" errors="0" skipped="${c.skipped}" time="${time}" timestamp="${xmlAttr(report.startedAt)}">`,
+      '    <properties>',
+      properties(report, area),
+      '    </properties>',
+      ...reqs.map((r) => `    ${testcase(r, report.level)}`),
+      '  </testsuite>',
+    ].join('\n');
+  });
+  const name = `omega-conformance ${report.target.label} (${report.dialect.name})`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${xmlAttr(name)}" tests="${all.tests}" failures="${all.failures}" errors="0" skipped="${all.skipped}" time="${seconds(report.durationMs)}" timestamp="${xmlAttr(report.startedAt)}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,107 @@
+// The harness against the reference Omega: handshake, correlation, bounds, transcript, barrier.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { ReferenceOmega } from '../fixtures/reference/server.ts';
+import { Connection } from '../harness/client/connection.ts';
+import { ConnectError, ReplyTimeoutError } from '../harness/client/errors.ts';
+import { HandshakeError, OmikronSession } from '../harness/client/session.ts';
+import { TRANSCRIPT_HEAD_BYTES } from '../harness/client/transcript.ts';
+import { generateRawKeyPair } from '../harness/crypto/x448.ts';
+import { fixtureIdentities } from '../harness/identity/identities.ts';
+import { DIALECTS } from '../harness/protocol/dialect.ts';
+
+const identities = fixtureIdentities();
+
+describe.each(DIALECTS)('harness against the reference (%s)', (dialect) => {
+  let omega: ReferenceOmega;
+  const target = () => ({ url: omega.url, dialect, connection: { timeoutMs: 2000 } });
+  beforeAll(async () => {
+    omega = await ReferenceOmega.start({ dialect, trusted: identities, clockControl: true });
+  });
+  afterAll(() => omega.stop());
+
+  it('completes the handshake with several identities at once', async () => {
+    const sessions = await Promise.all(identities.slice(0, 4).map((id, i) => OmikronSession.connect(target(), id, `o${i}`)));
+    expect(sessions.every((s) => s.authenticated)).toBe(true);
+    await Promise.all(sessions.map((s) => s.close()));
+  });
+
+  it('is refused with a key the Omega does not have on record', async () => {
+    const impostor = { id: identities[0]!.id, ...generateRawKeyPair() };
+    await expect(OmikronSession.connect(target(), impostor, 'impostor')).rejects.toBeInstanceOf(HandshakeError);
+  });
+
+  it('is refused as an Omikron the Omega does not trust', async () => {
+    const stranger = { id: 999_999, ...generateRawKeyPair() };
+    await expect(OmikronSession.connect(target(), stranger, 'stranger')).rejects.toThrow(/refused at identification/);
+  });
+
+  it('correlates 100 concurrent requests by id', async () => {
+    const s = await OmikronSession.connect(target(), identities[0]!, 'o');
+    const replies = await Promise.all(Array.from({ length: 100 }, () => s.call('getRegister', {})));
+    const ids = replies.map((r) => (r.data as { user_id: number }).user_id);
+    expect(new Set(ids).size).toBe(100);
+    await s.connection.barrier();
+    expect(s.connection.anomalies).toEqual([]);
+    await s.close();
+  });
+
+  it('records a transcript with direction, length, hash and a bounded head', async () => {
+    const s = await OmikronSession.connect(target(), identities[0]!, 'o');
+    const big = 'x'.repeat(TRANSCRIPT_HEAD_BYTES * 2);
+    await s.call('getUser', { username: big });
+    const out = s.connection.transcript.entries.filter((e) => e.dir === 'out');
+    const last = out[out.length - 1]!;
+    expect(last.length).toBeGreaterThan(TRANSCRIPT_HEAD_BYTES * 2);
+    expect(Buffer.byteLength(last.head)).toBeLessThanOrEqual(TRANSCRIPT_HEAD_BYTES);
+    expect(last.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(s.connection.transcript.entries.some((e) => e.dir === 'in' && e.head.includes('"type":"challenge"'))).toBe(true);
+    expect(s.connection.transcript.render()).toContain('->');
+    await s.close();
+  });
+
+  it('proves processing order with a barrier: replies before it have all arrived', async () => {
+    const s = await OmikronSession.connect(target(), identities[0]!, 'o');
+    const arrived: string[] = [];
+    const pending = Array.from({ length: 20 }, (_, i) => s.call('getRegister', {}).then(() => arrived.push(`r${i}`)));
+    await s.connection.barrier();
+    expect(arrived).toHaveLength(20);
+    await Promise.all(pending);
+    await s.close();
+  });
+});
+
+describe('harness bounds', () => {
+  it('times out a silent server, naming the request', async () => {
+    const silent = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((r) => silent.once('listening', r));
+    const port = (silent.address() as { port: number }).port;
+    const c = await Connection.open(`ws://127.0.0.1:${port}/`, { label: 'silent', timeoutMs: 300, keepaliveMs: 0 });
+    const started = Date.now();
+    const err = await c.request({ type: 'get_register' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReplyTimeoutError);
+    expect(String(err)).toMatch(/no reply to get_register \(id [0-9a-f-]{36}\) within 300 ms/);
+    expect(Date.now() - started).toBeLessThan(2000);
+    await c.close();
+    silent.close();
+  });
+
+  it('fails fast with a clear reason when nothing listens', async () => {
+    const err = await Connection.open('ws://127.0.0.1:1/ws/omikron', { label: 'nobody', timeoutMs: 1000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectError);
+    expect(String(err)).toMatch(/cannot connect to ws:\/\/127\.0\.0\.1:1/);
+  });
+
+  it('fails a request at once when the target answers with a wrong id', async () => {
+    const liar = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    liar.on('connection', (ws) => ws.on('message', () => ws.send(JSON.stringify({ type: 'success', id: 'not-yours' }))));
+    await new Promise((r) => liar.once('listening', r));
+    const port = (liar.address() as { port: number }).port;
+    const c = await Connection.open(`ws://127.0.0.1:${port}/`, { label: 'liar', timeoutMs: 5000, keepaliveMs: 0 });
+    const started = Date.now();
+    await expect(c.request({ type: 'get_register' })).rejects.toThrow(/which no request on this connection carried/);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await c.close();
+    liar.close();
+  });
+});
