@@ -1,9 +1,12 @@
-// Unit tests of the suite itself (npm run test:unit). tests/system/ needs system packages: vitest.system.config.ts.
+// The project's own tests (npm test): harness, reference, catalogue, reports, CLI. They need only Node and npm.
+// Conformance scenarios run through the CLI (vitest.conformance.config.ts); tests/system via vitest.system.config.ts.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    exclude: ['tests/system/**'],
+    exclude: ['tests/system/**', 'node_modules/**'],
+    testTimeout: 120_000,
+    hookTimeout: 30_000,
   },
 });

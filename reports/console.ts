@@ -40,7 +40,8 @@ export function renderConsole(report: RunReport, opts: ConsoleOptions): string {
       `  ${paint(m.color, m.mark)} ${oneLine(r.id, 24).padEnd(width)}  ${r.level.padEnd(6)}  ${paint(m.color, what.padEnd(12))}  ${oneLine(r.summary, 110)}`,
     );
   }
-  if (listed.length > MAX_LISTED) lines.push(`  … and ${listed.length - MAX_LISTED} more in ${REPORT_FILES.html}`);
+  if (listed.length > MAX_LISTED)
+    lines.push(`  … and ${listed.length - MAX_LISTED} more in ${REPORT_FILES.html}`);
 
   const n = (v: string) => report.requirements.filter((r) => r.verdict === v).length;
   const flaky = report.requirements.filter((r) => r.stability === 'flaky').length;
@@ -57,7 +58,8 @@ export function renderConsole(report: RunReport, opts: ConsoleOptions): string {
   lines.push(`${report.requirements.length} requirements: ${parts.join(', ')}`);
 
   const problems = report.problems.slice(0, 5).map((p) => `  - ${oneLine(p, 200)}`);
-  if (report.problems.length > 5) problems.push(`  - … and ${report.problems.length - 5} more in ${REPORT_FILES.html}`);
+  if (report.problems.length > 5)
+    problems.push(`  - … and ${report.problems.length - 5} more in ${REPORT_FILES.html}`);
   const color = report.outcome === 'passed' ? '32' : report.outcome === 'failed' ? '31' : '33';
   const outcome = paint(`1;${color}`, report.outcome.toUpperCase());
   const why =
@@ -66,7 +68,10 @@ export function renderConsole(report: RunReport, opts: ConsoleOptions): string {
       : report.problems.length > 0
         ? ':'
         : '';
-  lines.push(`verdict: ${outcome} at level ${report.level.toUpperCase()} (exit code ${report.exitCode})${why}`, ...problems);
+  lines.push(
+    `verdict: ${outcome} at level ${report.level.toUpperCase()} (exit code ${report.exitCode})${why}`,
+    ...problems,
+  );
 
   if (opts.reportDir !== undefined) {
     const d = opts.reportDir;

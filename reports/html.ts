@@ -25,7 +25,13 @@ class Html {
 }
 type Part = Html | string | number | boolean | null | undefined | readonly Part[];
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Text and attribute values: HTML-escaped, control characters made visible. */
 export function escapeHtml(s: string): string {
@@ -67,7 +73,10 @@ const GLOSSARY: [string, string][] = [
   ['passed', 'every check of the requirement passed.'],
   ['failed', 'a MUST requirement was violated.'],
   ['non-strict', 'a SHOULD requirement was missed; it fails the run only at --level should.'],
-  ['informational', 'an observation where the specification leaves the server a choice (MAY, INFO); never fails.'],
+  [
+    'informational',
+    'an observation where the specification leaves the server a choice (MAY, INFO); never fails.',
+  ],
   ['not verified', 'could not be checked against this target (for example no clock control); not a pass.'],
   ['expected failure', 'failed, but listed with a reason in the expected-failures file.'],
   ['not applicable', 'belongs to the other dialect.'],
@@ -121,7 +130,8 @@ const CSS = `
 *{box-sizing:border-box}
 [hidden]{display:none!important}
 body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
-main{max-width:1200px;margin:0 auto;padding:4px 24px 48px}
+main{max-width:1200px;margin:0 auto;padding:4px 24px 48px;overflow-wrap:break-word}
+.card,.problems,.banner{overflow-wrap:anywhere}
 h2{font-size:19px;margin:32px 0 10px;padding-bottom:4px;border-bottom:1px solid var(--line)}
 h3{font-size:15px;margin:0}
 a{color:var(--info)}
@@ -169,7 +179,9 @@ tr.area-row th{background:var(--card);font-size:14px;padding-top:10px}
 tr.area-row .muted{font-weight:400;font-size:12px;margin-left:8px}
 td.id{white-space:nowrap;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
 td.num,th.num{text-align:right;white-space:nowrap}
-td .sum{color:var(--muted);font-size:12px;overflow-wrap:anywhere}
+td .sum{color:var(--muted);font-size:12px;overflow-wrap:anywhere;display:-webkit-box;-webkit-box-orient:vertical;
+-webkit-line-clamp:3;line-clamp:3;overflow:hidden}
+tr:hover .sum,td .sum:focus{-webkit-line-clamp:unset;line-clamp:unset;overflow:visible}
 tr.s-failure td,tr.s-flaky td{background:color-mix(in srgb,var(--fail) 7%,transparent)}
 tr.s-non-strict td{background:color-mix(in srgb,var(--warn) 8%,transparent)}
 tr.s-skipped td{background:color-mix(in srgb,var(--nv) 6%,transparent)}
@@ -179,7 +191,7 @@ dl.kv{display:flex;flex-wrap:wrap;gap:4px 20px;font-size:13px}dl.kv dt{color:var
 .glossary{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;font-size:13px}.glossary dd{margin:0}
 footer{margin-top:32px;font-size:12px;color:var(--muted)}
 @media (max-width:760px){.diff{grid-template-columns:1fr}}
-@media print{pre.transcript,pre.logs{max-height:none;white-space:pre-wrap}.filters{display:none}thead th{position:static}}
+@media print{td .sum{-webkit-line-clamp:unset;line-clamp:unset}pre.transcript,pre.logs{max-height:none;white-space:pre-wrap}.filters{display:none}thead th{position:static}}
 `;
 
 function countsOf(report: RunReport): [string, number][] {
@@ -206,7 +218,7 @@ function banner(report: RunReport, notVerified: readonly RequirementResult[]): H
   const t = report.target;
   const meta: [string, Part][] = [
     ['Dialect', `${report.dialect.name} (${report.dialect.how})`],
-    ['Level', report.level.toUpperCase()],
+    ['Level', `${report.level.toUpperCase()} · exit code ${report.exitCode}`],
     ['Started', formatDate(report.startedAt)],
     ['Took', formatDuration(report.durationMs)],
     ['Target', `${t.url} (${t.kind})`],
@@ -214,7 +226,6 @@ function banner(report: RunReport, notVerified: readonly RequirementResult[]): H
     ['Seed', `${report.seed} · ${report.runs} runs per property · repeat ${report.repeat}`],
     ['Config hash', h`<span class="mono">${t.configHash}</span>`],
     ['Suite', `${report.suite.name} ${report.suite.version} · report schema ${report.schemaVersion}`],
-    ['Exit code', report.exitCode],
   ];
   return h`<header class="banner o-${report.outcome}" id="top">
 <div class="top"><span class="outcome">${report.outcome.toUpperCase()}</span><span class="target">${t.label}</span>
@@ -225,9 +236,31 @@ function banner(report: RunReport, notVerified: readonly RequirementResult[]): H
 </header>`;
 }
 
+/** Does the requirement get a card in the failures section? */
+function hasCard(r: RequirementResult, level: RunReport['level']): boolean {
+  const s = standing(r, level);
+  return s === 'failure' || s === 'flaky' || s === 'non-strict' || r.verdict === 'expected-failure';
+}
+
+/** A problem sentence with each requirement id it names linked to that requirement's card or row. */
+function linkIds(text: string, report: RunReport): Html {
+  const byId = new Map(report.requirements.map((r) => [r.id, r]));
+  const out: Part[] = [];
+  let from = 0;
+  for (const m of text.matchAll(/[A-Z]+(?:-[A-Z]+)*-\d+/g)) {
+    const r = byId.get(m[0]);
+    if (!r) continue;
+    const href = `#${anchor(hasCard(r, report.level) ? 'req' : 'row', r.id)}`;
+    out.push(text.slice(from, m.index), h`<a href="${href}">${r.id}</a>`);
+    from = m.index + m[0].length;
+  }
+  out.push(text.slice(from));
+  return h`${out}`;
+}
+
 function problems(report: RunReport, notVerified: readonly RequirementResult[]): Html | null {
   if (report.outcome === 'passed' && report.problems.length === 0) return null;
-  const items: Part[] = report.problems.map((p) => h`<li>${p}</li>`);
+  const items: Part[] = report.problems.map((p) => h`<li>${linkIds(p, report)}</li>`);
   if (report.outcome === 'partial' || (notVerified.length > 0 && report.problems.length === 0)) {
     items.push(
       notVerified.map(
@@ -277,8 +310,8 @@ ${checks.map((c, i) => checkBlock(c, i, checks.length, seen))}
 
 function failures(report: RunReport): Html | null {
   const ranked = report.requirements
-    .map((r) => ({ r, s: standing(r, report.level) }))
-    .filter(({ r, s }) => s === 'failure' || s === 'flaky' || s === 'non-strict' || r.verdict === 'expected-failure');
+    .filter((r) => hasCard(r, report.level))
+    .map((r) => ({ r, s: standing(r, report.level) }));
   if (ranked.length === 0) return null;
   const rank = (x: { r: RequirementResult; s: Standing }) =>
     x.s === 'failure' || x.s === 'flaky' ? 0 : x.s === 'non-strict' ? 1 : 2;
@@ -296,11 +329,11 @@ function table(report: RunReport): Html {
     const bad = reqs.filter((r) => ['failure', 'flaky'].includes(standing(r, report.level))).length;
     const rows = sorted.map((r) => {
       const s = standing(r, report.level);
-      const carded = s !== 'ok' && s !== 'skipped' ? true : r.verdict === 'expected-failure';
+      const carded = hasCard(r, report.level);
       const text = `${r.id} ${r.title} ${r.summary} ${word(r.verdict)} ${r.level} ${area}`.toLowerCase();
       return h`<tr class="req s-${s}" id="${anchor('row', r.id)}" data-verdict="${r.verdict}" data-level="${r.level}" data-stability="${r.stability}" data-text="${text}">
 <td class="id">${carded ? h`<a href="#${anchor('req', r.id)}">${r.id}</a>` : r.id}</td><td><span class="lvl">${r.level}</span></td>
-<td>${r.title}<div class="sum">${r.summary}</div></td><td><span class="badge v-${r.verdict}">${word(r.verdict)}</span></td>
+<td>${r.title}<div class="sum" tabindex="0">${r.summary}</div></td><td><span class="badge v-${r.verdict}">${word(r.verdict)}</span></td>
 <td class="st-${r.stability}">${r.stability}</td><td class="num">${formatDuration(r.durationMs)}</td></tr>`;
     });
     return h`<tbody class="area"><tr class="area-row"><th colspan="6">${area} · ${areaTitle(area)}<span class="muted">${reqs.length} requirement${reqs.length === 1 ? '' : 's'}${bad > 0 ? ` · ${bad} failed` : ''}</span></th></tr>
@@ -318,7 +351,8 @@ ${groups}
 </table></section>`;
 }
 
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isRecord = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 /** figures.load.histogram ({leMs, count}[]) as a small inline SVG bar chart; null when there is none. */
@@ -326,7 +360,10 @@ export function histogramSvg(figures: RunReport['figures']): Html | null {
   const load = figures?.load;
   if (!isRecord(load) || !Array.isArray(load.histogram)) return null;
   const buckets = load.histogram
-    .filter((b): b is { leMs: number; count: number } => isRecord(b) && finite(b.leMs) && finite(b.count) && b.count >= 0)
+    .filter(
+      (b): b is { leMs: number; count: number } =>
+        isRecord(b) && finite(b.leMs) && finite(b.count) && b.count >= 0,
+    )
     .sort((a, b) => a.leMs - b.leMs);
   if (buckets.length === 0) return null;
   const n = buckets.length;
@@ -344,7 +381,9 @@ export function histogramSvg(figures: RunReport['figures']): Html | null {
     const x = left + i * barW;
     const y = top + plotH - bh;
     return h`<g><title>≤ ${num(b.leMs)} ms: ${b.count}</title><rect x="${x + 1}" y="${y}" width="${barW - 2}" height="${bh}" rx="2"></rect>${
-      barW >= 22 && b.count > 0 ? h`<text x="${x + barW / 2}" y="${y - 4}" text-anchor="middle">${b.count}</text>` : null
+      barW >= 22 && b.count > 0
+        ? h`<text x="${x + barW / 2}" y="${y - 4}" text-anchor="middle">${b.count}</text>`
+        : null
     }${i % every === 0 ? h`<text x="${x + barW / 2}" y="${top + plotH + 14}" text-anchor="middle">≤${num(b.leMs)}</text>` : null}</g>`;
   });
   const scalars = Object.entries(load).filter(
@@ -362,12 +401,13 @@ ${bars}
 
 function scenarios(report: RunReport): Html | null {
   if (report.scenarios.length === 0) return null;
-  const failed = report.scenarios.filter((s) => s.state === 'fail').length;
+  const isFailed = (state: string) => state === 'failed' || state === 'fail';
+  const failed = report.scenarios.filter((s) => isFailed(s.state)).length;
   return h`<section id="scenarios"><h2>Scenarios <span class="muted">(${report.scenarios.length}${failed > 0 ? `, ${failed} failed` : ''})</span></h2>
 <table><thead><tr><th>Scenario</th><th>File</th><th>State</th><th class="num">Duration</th></tr></thead><tbody>
 ${report.scenarios.map(
   (s) =>
-    h`<tr${s.state === 'fail' ? h` class="s-failure"` : null}><td>${s.name}</td><td class="mono muted">${s.file}</td><td>${s.state}</td><td class="num">${formatDuration(s.durationMs)}</td></tr>`,
+    h`<tr${isFailed(s.state) ? h` class="s-failure"` : null}><td>${s.name}</td><td class="mono muted">${s.file}</td><td>${s.state}</td><td class="num">${formatDuration(s.durationMs)}</td></tr>`,
 )}
 </tbody></table></section>`;
 }

@@ -4,7 +4,11 @@ import { areaTitle, byArea, evidence, standing, visible } from './text.ts';
 
 /** Text content: XML-escaped, characters XML 1.0 forbids made visible (`]]>` cannot survive: `>` is escaped). */
 export function xmlText(s: string): string {
-  return visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+  return visible(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#13;');
 }
 
 /** A double-quoted attribute value; newlines and tabs are kept as character references. */
@@ -16,12 +20,18 @@ const seconds = (ms: number) => (Number.isFinite(ms) && ms > 0 ? ms / 1000 : 0).
 
 /** The evidence of one requirement in plain text: summary, then each check with expected, actual, replay, transcript. */
 export function failureText(r: RequirementResult): string {
-  const lines = [`${r.id} [${r.level}] ${r.verdict}${r.stability === 'stable' ? '' : ` (${r.stability})`}: ${r.summary}`];
+  const lines = [
+    `${r.id} [${r.level}] ${r.verdict}${r.stability === 'stable' ? '' : ` (${r.stability})`}: ${r.summary}`,
+  ];
   if (r.expectedFailure !== undefined) lines.push(`expected failure: ${r.expectedFailure}`);
   const checks = evidence(r);
   const shownTranscripts = new Set<string>();
   checks.forEach((c, i) => {
-    lines.push('', `--- check ${i + 1} of ${checks.length} (${c.outcome}) in scenario: ${c.scenario}`, c.message);
+    lines.push(
+      '',
+      `--- check ${i + 1} of ${checks.length} (${c.outcome}) in scenario: ${c.scenario}`,
+      c.message,
+    );
     if (c.expected !== undefined) lines.push(`expected: ${c.expected}`);
     if (c.actual !== undefined) lines.push(`actual:   ${c.actual}`);
     if (c.replay !== undefined) lines.push(`replay:   ${c.replay}`);
@@ -50,7 +60,8 @@ function testcase(r: RequirementResult, level: RunReport['level']): string {
       return `${open}>\n      <skipped message="${xmlAttr(`not verified: ${r.summary}`)}"/>\n    </testcase>`;
     case 'ok':
       if (r.verdict === 'passed') return `${open}/>`;
-      if (r.verdict === 'expected-failure') return out(`expected failure: ${r.expectedFailure ?? ''}\n${failureText(r)}`);
+      if (r.verdict === 'expected-failure')
+        return out(`expected failure: ${r.expectedFailure ?? ''}\n${failureText(r)}`);
       return out(`${r.verdict}: ${r.summary}`);
   }
 }
@@ -104,10 +115,21 @@ export function renderJunit(report: RunReport): string {
     ].join('\n');
   });
   const name = `omega-conformance ${report.target.label} (${report.dialect.name})`;
+  // A run can fail with no requirement failing (a stale expected failure, a coverage gap, the suite's
+  // own error): CI must see red in JUnit too, so such a run gets one erroring test case.
+  const runError = report.exitCode !== 0 && all.failures === 0;
+  const runSuite = runError
+    ? [
+        `  <testsuite name="run" tests="1" failures="0" errors="1" skipped="0" time="0" timestamp="${xmlAttr(report.startedAt)}">`,
+        `    <testcase classname="run" name="run problems"><error message="${xmlAttr(report.problems[0] ?? `exit code ${report.exitCode}`)}">${xmlText(report.problems.join('\n'))}</error></testcase>`,
+        '  </testsuite>',
+      ]
+    : [];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xmlAttr(name)}" tests="${all.tests}" failures="${all.failures}" errors="0" skipped="${all.skipped}" time="${seconds(report.durationMs)}" timestamp="${xmlAttr(report.startedAt)}">`,
+    `<testsuites name="${xmlAttr(name)}" tests="${all.tests + (runError ? 1 : 0)}" failures="${all.failures}" errors="${runError ? 1 : 0}" skipped="${all.skipped}" time="${seconds(report.durationMs)}" timestamp="${xmlAttr(report.startedAt)}">`,
     ...suites,
+    ...runSuite,
     '</testsuites>',
     '',
   ].join('\n');

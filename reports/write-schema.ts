@@ -7,7 +7,9 @@ const text = reportJsonSchemaText();
 if (process.argv.includes('--check')) {
   const current = existsSync(REPORT_SCHEMA_FILE) ? readFileSync(REPORT_SCHEMA_FILE, 'utf8') : '';
   if (current !== text) {
-    process.stderr.write(`${REPORT_SCHEMA_FILE} is out of date: run node --import tsx reports/write-schema.ts\n`);
+    process.stderr.write(
+      `${REPORT_SCHEMA_FILE} is out of date: run node --import tsx reports/write-schema.ts\n`,
+    );
     process.exitCode = 1;
   }
 } else {

@@ -4,7 +4,12 @@
 import { randomInt } from 'node:crypto';
 import type { Reply } from '../harness/client/connection.ts';
 import type { OmikronSession } from '../harness/client/session.ts';
-import { decryptChallenge, privateKeyFromRaw, publicKeyFromRaw, X448_KEY_BYTES } from '../harness/crypto/x448.ts';
+import {
+  decryptChallenge,
+  privateKeyFromRaw,
+  publicKeyFromRaw,
+  X448_KEY_BYTES,
+} from '../harness/crypto/x448.ts';
 import { generateIdentity } from '../harness/identity/identities.ts';
 import { describeReply, type ScenarioContext } from '../harness/scenario/context.ts';
 import { completeUserRequest, newIota, registerIdOf } from '../harness/scenario/fixtures.ts';
@@ -91,7 +96,11 @@ scenario(['SES-001'], 'identification is answered with a challenge the Omikron c
   );
   let plaintext: string;
   try {
-    plaintext = decryptChallenge(challenge, privateKeyFromRaw(s.identity.privateKey), publicKeyFromRaw(publicKey));
+    plaintext = decryptChallenge(
+      challenge,
+      privateKeyFromRaw(s.identity.privateKey),
+      publicKeyFromRaw(publicKey),
+    );
   } catch (e) {
     return t.fail('SES-001', 'the challenge decrypts with the Omikron key and the Omega key it carries', {
       expected: 'AES-256-GCM under SHA-256 of the X448 shared secret opens it',
@@ -190,22 +199,18 @@ scenario(['SES-004', 'SES-008'], 'an unknown Omikron id is refused and not serve
   await expectNotServed(t, 'SES-004', s, refusal, `the refusal of unknown Omikron ${stranger.id}`);
 });
 
-scenario(
-  ['SES-005', 'SES-008'],
-  'get_register before the handshake is refused',
-  async (t) => {
-    const s = await t.open(0);
-    const refusal = await outcomeOf(s.call('getRegister', {}));
-    if (refusal.kind === 'reply' && refusal.reply.type === 'get_register') {
-      t.fail('SES-005', 'get_register before the handshake was served', {
-        expected: 'an error reply or a close',
-        actual: refusal.reply.frame,
-      });
-    }
-    expectRefused(t, 'SES-005', refusal, 'get_register before the handshake');
-    t.info('SES-008', `after a request before the handshake, the server ${await stillOpen(s.connection)}`);
-  },
-);
+scenario(['SES-005', 'SES-008'], 'get_register before the handshake is refused', async (t) => {
+  const s = await t.open(0);
+  const refusal = await outcomeOf(s.call('getRegister', {}));
+  if (refusal.kind === 'reply' && refusal.reply.type === 'get_register') {
+    t.fail('SES-005', 'get_register before the handshake was served', {
+      expected: 'an error reply or a close',
+      actual: refusal.reply.frame,
+    });
+  }
+  expectRefused(t, 'SES-005', refusal, 'get_register before the handshake');
+  t.info('SES-008', `after a request before the handshake, the server ${await stillOpen(s.connection)}`);
+});
 
 scenario(
   ['SES-005', 'SES-008'],

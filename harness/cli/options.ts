@@ -99,7 +99,8 @@ const spec = {
 function int(name: string, text: string | undefined, fallback: number, min = 0): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, not "${text}"`);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new UsageError(`--${name} must be an integer ≥ ${min}, not "${text}"`);
   return n;
 }
 
@@ -118,34 +119,52 @@ export function parseOptions(argv: readonly string[]): CliOptions {
   const targets = [v.url, v.command, v.image].filter((x) => x !== undefined);
   if (targets.length > 1) throw new UsageError('give at most one of --url, --command and --image');
   const dialect = v.dialect ?? 'auto';
-  if (dialect !== 'auto' && !isDialect(dialect)) throw new UsageError(`--dialect must be seed, tensamin or auto, not "${dialect}"`);
+  if (dialect !== 'auto' && !isDialect(dialect))
+    throw new UsageError(`--dialect must be seed, tensamin or auto, not "${dialect}"`);
   const level = v.level ?? 'must';
-  if (level !== 'must' && level !== 'should') throw new UsageError(`--level must be must or should, not "${level}"`);
+  if (level !== 'must' && level !== 'should')
+    throw new UsageError(`--level must be must or should, not "${level}"`);
   let clock: ClockChoice = 'auto';
   if (v.clock !== undefined) {
     if (v.clock === 'faketime' || v.clock === 'none') clock = v.clock;
     else if (v.clock.startsWith('control:')) {
       const url = v.clock.slice('control:'.length);
-      if (!/^https?:\/\//.test(url)) throw new UsageError(`--clock control:URL needs an http(s) URL, not "${url}"`);
+      if (!/^https?:\/\//.test(url))
+        throw new UsageError(`--clock control:URL needs an http(s) URL, not "${url}"`);
       clock = { controlUrl: url };
     } else throw new UsageError(`--clock must be faketime, control:URL or none, not "${v.clock}"`);
   }
   if (clock === 'faketime' && v.command === undefined && v.image === undefined) {
-    throw new UsageError('--clock faketime works with --command and --image targets (the suite must start the server)');
+    throw new UsageError(
+      '--clock faketime works with --command and --image targets (the suite must start the server)',
+    );
   }
-  if (v.tls && v.command === undefined) throw new UsageError('--tls applies to --command targets (use --ca or --insecure for wss:// URLs)');
+  if (v.tls && v.command === undefined)
+    throw new UsageError('--tls applies to --command targets (use --ca or --insecure for wss:// URLs)');
   if (v.replay !== undefined && !/^-?\d+:[\d:]*$/.test(v.replay)) {
     throw new UsageError(`--replay takes SEED:PATH as printed by a failing property, not "${v.replay}"`);
   }
-  const runs = v.thorough ? int('runs', v.runs, DEFAULTS.thoroughRuns, 1) : int('runs', v.runs, DEFAULTS.runs, 1);
+  const runs = v.thorough
+    ? int('runs', v.runs, DEFAULTS.thoroughRuns, 1)
+    : int('runs', v.runs, DEFAULTS.runs, 1);
   return {
-    command: v.help ? 'help' : v.version ? 'version' : positional[0] === 'identities' ? 'identities' : v.list ? 'list' : 'certify',
+    command: v.help
+      ? 'help'
+      : v.version
+        ? 'version'
+        : positional[0] === 'identities'
+          ? 'identities'
+          : v.list
+            ? 'list'
+            : 'certify',
     ...(v.url !== undefined ? { url: v.url } : {}),
     ...(v.command !== undefined ? { serverCommand: v.command } : {}),
     ...(v.image !== undefined ? { image: v.image } : {}),
     imageEnv: v['image-env'] ?? [],
     ...(v['wait-log'] !== undefined ? { waitLog: v['wait-log'] } : {}),
-    ...(v['container-port'] !== undefined ? { containerPort: int('container-port', v['container-port'], 0, 1) } : {}),
+    ...(v['container-port'] !== undefined
+      ? { containerPort: int('container-port', v['container-port'], 0, 1) }
+      : {}),
     path: v.path ?? DEFAULTS.path,
     startTimeoutMs: int('start-timeout-ms', v['start-timeout-ms'], DEFAULTS.startTimeoutMs, 1),
     tls: v.tls ?? false,
@@ -157,14 +176,21 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     only: v.only ?? [],
     skip: v.skip ?? [],
     timeoutMs: int('timeout-ms', v['timeout-ms'], DEFAULTS.timeoutMs, 1),
-    seed: v.seed !== undefined ? int('seed', v.seed, 0, -(2 ** 31)) : v.replay ? Number(v.replay.split(':')[0]) : Date.now() % 2 ** 31,
+    seed:
+      v.seed !== undefined
+        ? int('seed', v.seed, 0, -(2 ** 31))
+        : v.replay
+          ? Number(v.replay.split(':')[0])
+          : Date.now() % 2 ** 31,
     runs,
     ...(v.replay !== undefined ? { replay: v.replay } : {}),
     reportDir: v['report-dir'] ?? DEFAULTS.reportDir,
     quiet: v.quiet ?? false,
     jsonLines: v['json-lines'] ?? false,
     ...(v['expected-failures'] !== undefined ? { expectedFailures: v['expected-failures'] } : {}),
-    ...(v['write-expected-failures'] !== undefined ? { writeExpectedFailures: v['write-expected-failures'] } : {}),
+    ...(v['write-expected-failures'] !== undefined
+      ? { writeExpectedFailures: v['write-expected-failures'] }
+      : {}),
     repeat: int('repeat', v.repeat, DEFAULTS.repeat, 1),
     level,
     requireComplete: v['require-complete'] ?? false,

@@ -1,5 +1,5 @@
 // One clock interface for every target kind: advance the server's wall clock.
-import { writeFileSync, renameSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
@@ -70,7 +70,6 @@ export class ControlClock implements Clock {
  * the total offset; every clock read of the server sees the file's current content.
  */
 export class FaketimeClock implements Clock {
-  private offsetMs = 0;
   constructor(private readonly file: string) {}
 
   get description(): string {
@@ -84,9 +83,15 @@ export class FaketimeClock implements Clock {
     renameSync(tmp, file);
   }
 
+  /** The offset in force: the file is the one truth, shared by every scenario of a run. */
+  static readOffset(file: string): number {
+    const m = /^([+-]?\d+(?:\.\d+)?)s/.exec(readFileSync(file, 'utf8').trim());
+    if (!m) throw new Error(`libfaketime offset file ${file} does not hold an offset like "+3600s"`);
+    return Math.round(Number(m[1]) * 1000);
+  }
+
   async advance(ms: number): Promise<void> {
-    this.offsetMs += ms;
-    FaketimeClock.writeOffset(this.file, this.offsetMs);
+    FaketimeClock.writeOffset(this.file, FaketimeClock.readOffset(this.file) + ms);
   }
 }
 

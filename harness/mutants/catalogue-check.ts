@@ -18,8 +18,10 @@ const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export function variantProblems(v: FaultyVariant): string[] {
   const out: string[] = [];
   if (!KEBAB.test(v.name)) out.push(`name "${v.name}" is not kebab-case`);
-  if (v.name === REFERENCE_NAME) out.push(`name "${REFERENCE_NAME}" is reserved for the unmodified reference`);
-  if (typeof v.fault !== 'string' || v.fault.trim().length < 10) out.push('fault text is missing or too short');
+  if (v.name === REFERENCE_NAME)
+    out.push(`name "${REFERENCE_NAME}" is reserved for the unmodified reference`);
+  if (typeof v.fault !== 'string' || v.fault.trim().length < 10)
+    out.push('fault text is missing or too short');
   if (v.dialect !== undefined && !(DIALECTS as readonly string[]).includes(v.dialect))
     out.push(`dialect "${String(v.dialect)}" is not a dialect`);
   if (v.mustCatch.length === 0) out.push('mustCatch is empty');
@@ -33,7 +35,9 @@ export function variantProblems(v: FaultyVariant): string[] {
     if (!isJudged(q.level))
       out.push(`mustCatch id "${id}" is ${q.level}: it is only recorded, so it can never catch a fault`);
     else if (!appliesTo(q, dialect))
-      out.push(`mustCatch id "${id}" applies to ${q.dialects?.join(', ')} only, but the variant runs in ${dialect}`);
+      out.push(
+        `mustCatch id "${id}" applies to ${q.dialects?.join(', ')} only, but the variant runs in ${dialect}`,
+      );
   }
   for (const id of v.mayAlsoFail) {
     if (id !== '*' && !isRequirementId(id))

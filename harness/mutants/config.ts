@@ -7,6 +7,10 @@ export const MUTANT_SEED = 42;
 export const MUTANT_RUNS = 15;
 /** Reply bound: short, so dead or silent variants end quickly (harness/scenario/health.ts). */
 export const MUTANT_REPLY_TIMEOUT_MS = 1000;
+/** Reply bound of the confirming run, for outcomes that rested on reply timeouts only (0: no confirming run). */
+export const MUTANT_CONFIRM_TIMEOUT_MS = 5000;
+/** A run slower than this is pointed out. */
+export const MUTANT_SLOW_MS = 30_000;
 /** Upper bound on one variant's whole run (a child process); it is killed past it. */
 export const MUTANT_BOUND_MS = 90_000;
 export const MUTANT_CONCURRENCY = 2;

@@ -23,7 +23,11 @@ export interface ReferenceOutcome {
   readonly scenarios: number;
   readonly files: readonly string[];
   readonly missingPropertySuites: readonly string[];
+  /** Wall time of the child process, and of the suites inside it (the rest is start-up). */
   readonly timeMs: number;
+  readonly runMs?: number;
+  /** Set when the first run's failures were reply timeouts only and a run with a longer bound decided. */
+  readonly confirmation?: string;
 }
 
 export type VariantStatus = 'caught' | 'survived' | 'error';
@@ -40,6 +44,8 @@ export interface VariantOutcome {
   readonly caughtBy: readonly string[];
   /** Scenarios that recorded a failing check of a mustCatch requirement. */
   readonly catchingScenarios: readonly string[];
+  /** Why each failing requirement failed: the first failing check, and the scenarios that failed it. */
+  readonly failures: readonly RequirementOutcome[];
   /** Failing requirements outside mustCatch and mayAlsoFail (unless mayAlsoFail has "*"). */
   readonly unexpected: readonly string[];
   readonly propertyOnly: boolean;
@@ -50,10 +56,15 @@ export interface VariantOutcome {
   readonly errors: readonly string[];
   /** Set when the run was cut short and the variant was judged on the scenarios that finished. */
   readonly incomplete?: string;
+  /** Wall time of the child process, and of the suites inside it (the rest is start-up). */
   readonly timeMs: number;
+  readonly runMs?: number;
+  /** Set when the catch rested on reply timeouts only and a run with a longer bound decided. */
+  readonly confirmation?: string;
 }
 
-const failureOf = (r: JobResult): string[] => (r.ok ? [] : [`${r.error}${r.stderrTail ? `\n${r.stderrTail}` : ''}`]);
+const failureOf = (r: JobResult): string[] =>
+  r.ok ? [] : [`${r.error}${r.stderrTail ? `\n${r.stderrTail}` : ''}`];
 
 export function judgeReference(r: JobResult): ReferenceOutcome {
   if (!r.ok) {
@@ -91,6 +102,7 @@ export function judgeReference(r: JobResult): ReferenceOutcome {
     files: r.result.files,
     missingPropertySuites: r.result.missingPropertySuites,
     timeMs: r.wallMs,
+    runMs: r.result.durationMs,
   };
 }
 
@@ -118,6 +130,7 @@ export function judgeVariant(v: FaultyVariant, r: JobResult): VariantOutcome {
       failed: [...caught, ...failing.filter((id) => !v.mustCatch.includes(id))],
       caughtBy: caught,
       catchingScenarios: [...new Set(caught.flatMap((id) => r.partial?.fails.get(id) ?? []))],
+      failures: [],
       unexpected: [],
       errors: failureOf(r),
       ...(r.partial
@@ -129,7 +142,9 @@ export function judgeVariant(v: FaultyVariant, r: JobResult): VariantOutcome {
   const must = new Set(v.mustCatch);
   const caught = failing.filter((o) => must.has(o.id));
   const allowed = new Set([...v.mustCatch, ...v.mayAlsoFail]);
-  const unexpected = v.mayAlsoFail.includes('*') ? [] : failing.filter((o) => !allowed.has(o.id)).map((o) => o.id);
+  const unexpected = v.mayAlsoFail.includes('*')
+    ? []
+    : failing.filter((o) => !allowed.has(o.id)).map((o) => o.id);
   const catchingFiles = new Set(caught.flatMap((o) => o.files ?? []));
   const scripted = r.result.scriptedFailed;
   return {
@@ -138,11 +153,62 @@ export function judgeVariant(v: FaultyVariant, r: JobResult): VariantOutcome {
     failed: [...caught, ...failing.filter((o) => !must.has(o.id))].map((o) => o.id),
     caughtBy: caught.map((o) => o.id),
     catchingScenarios: [...new Set(caught.flatMap((o) => o.scenarios ?? []))],
+    failures: [...caught, ...failing.filter((o) => !must.has(o.id))],
     unexpected,
     ...(base.propertyOnly && scripted ? { scriptedAlone: scripted.some((id) => must.has(id)) } : {}),
+    runMs: r.result.durationMs,
     ...(!base.propertyOnly && caught.length > 0 && catchingFiles.size > 0
       ? { onlyProperties: [...catchingFiles].every((f) => isPropertySuite(f)) }
       : {}),
     errors: r.result.errors,
+  };
+}
+
+/**
+ * Whether an outcome rests only on reply bounds running out. On a loaded machine a short bound can
+ * run out against a healthy target, so such an outcome is run again with a longer bound.
+ */
+export function restsOnTimeouts(o: ReferenceOutcome | VariantOutcome): boolean {
+  if ('ok' in o)
+    return (
+      !o.ok &&
+      o.failed.length > 0 &&
+      o.failed.every((f) => f.timeoutOnly === true) &&
+      o.coverageGaps.length === 0 &&
+      o.errors.length === 0
+    );
+  if (o.status !== 'caught' || o.incomplete) return false;
+  const caught = o.failures.filter((f) => o.mustCatch.includes(f.id));
+  return caught.length > 0 && caught.every((f) => f.timeoutOnly === true);
+}
+
+/** The outcome after the confirming run (longer reply bound `ms`); times add up. */
+export function confirmReference(
+  first: ReferenceOutcome,
+  rerun: ReferenceOutcome,
+  ms: number,
+): ReferenceOutcome {
+  const ids = first.failed.map((f) => f.id).join(', ');
+  return {
+    ...rerun,
+    timeMs: first.timeMs + rerun.timeMs,
+    confirmation: rerun.ok
+      ? `${ids} failed through reply timeouts only at the short bound, and passed with a ${ms} ms bound (a loaded machine?)`
+      : `${ids} failed through reply timeouts only at the short bound; run again with a ${ms} ms bound, it still fails`,
+  };
+}
+
+export function confirmVariant(first: VariantOutcome, rerun: VariantOutcome, ms: number): VariantOutcome {
+  const timeMs = first.timeMs + rerun.timeMs;
+  if (rerun.status === 'caught')
+    return {
+      ...rerun,
+      timeMs,
+      confirmation: `caught through reply timeouts only; caught again with a ${ms} ms bound`,
+    };
+  return {
+    ...rerun,
+    timeMs,
+    confirmation: `caught through reply timeouts only at the short bound (${first.caughtBy.join(', ')}), not with a ${ms} ms bound: the short bound ran out against a working target (a loaded machine?)`,
   };
 }

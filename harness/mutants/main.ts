@@ -1,88 +1,104 @@
-// npm run mutants [-- --only NAME,... --json FILE --concurrency N --timeout-ms N --bound-s N --skip-reference]
+// npm run mutants [-- --only NAME,... --json FILE --concurrency N ...]   (--help for all options)
 // Proves the suite catches faults: the unmodified reference must pass everything in both dialects,
 // and every faulty variant of the catalogue must fail at least one of its mustCatch requirements.
-import { resolve } from 'node:path';
+import { loadavg } from 'node:os';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VARIANTS } from '../../fixtures/variants/catalogue.ts';
 import type { FaultyVariant } from '../../fixtures/variants/variant.ts';
 import { DIALECTS } from '../protocol/dialect.ts';
+import { assess } from './assess.ts';
 import { catalogueProblems } from './catalogue-check.ts';
 import {
   DEFAULT_JSON_REPORT,
   MUTANT_BOUND_MS,
   MUTANT_CONCURRENCY,
+  MUTANT_CONFIRM_TIMEOUT_MS,
   MUTANT_REPLY_TIMEOUT_MS,
   MUTANT_RUNS,
   MUTANT_SEED,
   REFERENCE_NAME,
 } from './config.ts';
-import { judgeReference, judgeVariant, type ReferenceOutcome, type VariantOutcome } from './judge.ts';
-import { type Job, type JobResult, killAllChildren, runPool } from './pool.ts';
+import {
+  confirmReference,
+  confirmVariant,
+  judgeReference,
+  judgeVariant,
+  type ReferenceOutcome,
+  restsOnTimeouts,
+  type VariantOutcome,
+} from './judge.ts';
+import { type Job, type JobResult, killAllChildren, type PoolOptions, runPool } from './pool.ts';
 import { type MutationReport, writeJsonReport } from './report.ts';
 import { PROPERTY_SUITES, suiteFiles } from './suite-files.ts';
-import { colour, foldIds, plain, renderTable, seconds } from './table.ts';
+import { abbreviate, colour, type Paint, plain, renderTable, seconds } from './table.ts';
 
 const USAGE = `usage: npm run mutants -- [options]
-  --only NAME,...     only these variants (the reference still runs unless --skip-reference)
-  --json FILE         JSON report (default reports/out/mutants.json)
-  --concurrency N     runs at a time, one child process each (default ${MUTANT_CONCURRENCY})
-  --timeout-ms N      reply bound in the scenarios (default ${MUTANT_REPLY_TIMEOUT_MS})
-  --bound-s N         per-run bound; a run past it is killed (default ${MUTANT_BOUND_MS / 1000})
-  --skip-reference    do not run the unmodified reference first
-  --no-color          plain output`;
+  --only NAME,...          only these variants (the reference still runs unless --skip-reference)
+  --json FILE              JSON report (default reports/out/mutants.json)
+  --concurrency N          runs at a time, one child process each (default ${MUTANT_CONCURRENCY})
+  --timeout-ms N           reply bound in the scenarios (default ${MUTANT_REPLY_TIMEOUT_MS})
+  --confirm-timeout-ms N   reply bound of the confirming run of an outcome that rested on reply
+                           timeouts only (default ${MUTANT_CONFIRM_TIMEOUT_MS}; 0: no confirming run)
+  --bound-s N              per-run bound; a run past it is killed (default ${MUTANT_BOUND_MS / 1000})
+  --skip-reference         do not run the unmodified reference
+  --no-color               plain output`;
 
 function usageError(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
   process.exit(2);
 }
 
-function positiveInt(name: string, raw: string | undefined, fallback: number): number {
+function intOption(name: string, raw: string | undefined, fallback: number, min: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n <= 0) usageError(`--${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isSafeInteger(n) || n < min) usageError(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
   return n;
 }
 
-let args: ReturnType<typeof parse>;
 function parse() {
-  return parseArgs({
-    allowPositionals: false,
-    options: {
-      only: { type: 'string' },
-      json: { type: 'string' },
-      concurrency: { type: 'string' },
-      'timeout-ms': { type: 'string' },
-      'bound-s': { type: 'string' },
-      'skip-reference': { type: 'boolean', default: false },
-      'no-color': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  try {
+    return parseArgs({
+      allowPositionals: false,
+      options: {
+        only: { type: 'string' },
+        json: { type: 'string' },
+        concurrency: { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        'confirm-timeout-ms': { type: 'string' },
+        'bound-s': { type: 'string' },
+        'skip-reference': { type: 'boolean', default: false },
+        'no-color': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (e) {
+    usageError((e as Error).message);
+  }
 }
-try {
-  args = parse();
-} catch (e) {
-  usageError((e as Error).message);
-}
-if (args.values.help) {
+
+const opts = parse();
+if (opts.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
 }
-const concurrency = positiveInt('concurrency', args.values.concurrency, MUTANT_CONCURRENCY);
-const timeoutMs = positiveInt('timeout-ms', args.values['timeout-ms'], MUTANT_REPLY_TIMEOUT_MS);
-const boundMs = positiveInt('bound-s', args.values['bound-s'], MUTANT_BOUND_MS / 1000) * 1000;
-const jsonPath = resolve(args.values.json ?? DEFAULT_JSON_REPORT);
-const paint = args.values['no-color'] || process.env.NO_COLOR || !process.stdout.isTTY ? plain : colour;
-const progressPaint = args.values['no-color'] || process.env.NO_COLOR || !process.stderr.isTTY ? plain : colour;
+const concurrency = intOption('concurrency', opts.concurrency, MUTANT_CONCURRENCY, 1);
+const timeoutMs = intOption('timeout-ms', opts['timeout-ms'], MUTANT_REPLY_TIMEOUT_MS, 1);
+const confirmMs = intOption('confirm-timeout-ms', opts['confirm-timeout-ms'], MUTANT_CONFIRM_TIMEOUT_MS, 0);
+const boundMs = intOption('bound-s', opts['bound-s'], MUTANT_BOUND_MS / 1000, 1) * 1000;
+const jsonPath = resolve(opts.json ?? DEFAULT_JSON_REPORT);
+const noColour = opts['no-color'] || Boolean(process.env.NO_COLOR);
+const paint: Paint = noColour || !process.stdout.isTTY ? plain : colour;
+const paintErr: Paint = noColour || !process.stderr.isTTY ? plain : colour;
+const say = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
 
 // --- the catalogue ------------------------------------------------------------------------------
-const problems: string[] = [];
-for (const p of catalogueProblems(VARIANTS)) problems.push(`catalogue: variant "${p.variant}": ${p.problem}`);
-
+const catalogue = catalogueProblems(VARIANTS).map((p) => `catalogue: variant "${p.variant}": ${p.problem}`);
 const unique = new Map<string, FaultyVariant>();
 for (const v of VARIANTS) if (!unique.has(v.name)) unique.set(v.name, v);
-let selected = [...unique.values()];
-const only = args.values.only
+const only = opts.only
   ?.split(',')
   .map((s) => s.trim())
   .filter(Boolean);
@@ -90,94 +106,106 @@ if (only) {
   const unknown = only.filter((n) => !unique.has(n));
   if (unknown.length > 0)
     usageError(`--only: unknown variant(s) ${unknown.join(', ')}; known: ${[...unique.keys()].join(', ')}`);
-  selected = selected.filter((v) => only.includes(v.name));
 }
+const selected = [...unique.values()].filter((v) => !only || only.includes(v.name));
+const byName = new Map(selected.map((v) => [v.name, v]));
 
 // --- children never outlive us ------------------------------------------------------------------
 process.on('exit', killAllChildren);
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     killAllChildren();
-    process.stderr.write(`\ninterrupted (${sig}): every run killed\n`);
+    say(`\ninterrupted (${sig}): every run killed`);
     process.exit(130);
   });
 }
 
 // --- run ----------------------------------------------------------------------------------------
+const isReference = (j: Job): boolean => j.subject === REFERENCE_NAME;
+const judge = (r: JobResult): ReferenceOutcome | VariantOutcome =>
+  isReference(r.job) ? judgeReference(r) : judgeVariant(byName.get(r.job.subject)!, r);
+
+function describe(o: ReferenceOutcome | VariantOutcome): string {
+  if ('ok' in o) {
+    if (o.ok) return paintErr('green', 'passes');
+    if (o.errors.length > 0 && o.failed.length === 0)
+      return paintErr('red', `ERROR: ${o.errors[0]!.split('\n')[0]}`);
+    return paintErr(
+      'red',
+      `${o.failed.length} failed${restsOnTimeouts(o) ? ' (reply timeouts only)' : ''}, ${o.coverageGaps.length} unchecked (coverage gap)${o.errors.length ? `, ${o.errors.length} errors` : ''}`,
+    );
+  }
+  if (o.status === 'caught')
+    return paintErr(
+      o.incomplete ? 'yellow' : 'green',
+      `caught by ${abbreviate(o.caughtBy, 60)}${restsOnTimeouts(o) ? ' (reply timeouts only)' : ''}${o.incomplete ? ` (${o.incomplete})` : ''}`,
+    );
+  if (o.status === 'error') return paintErr('red', `ERROR: ${o.errors[0]?.split('\n')[0]}`);
+  return paintErr('red', `SURVIVED (failing: ${abbreviate(o.failed, 60)})`);
+}
+
+async function pool(jobs: readonly Job[], label: string, options: PoolOptions): Promise<JobResult[]> {
+  const width = String(jobs.length).length;
+  return runPool(jobs, {
+    ...options,
+    onDone: (r, done, total) =>
+      say(
+        `[${label}${String(done).padStart(width)}/${total}] ${r.job.subject} (${r.job.dialect}) ${seconds(r.wallMs)}: ${describe(judge(r))}`,
+      ),
+  });
+}
+
 const files = suiteFiles();
 const jobs: Job[] = [
-  ...(args.values['skip-reference'] ? [] : DIALECTS.map((dialect) => ({ subject: REFERENCE_NAME, dialect }))),
+  ...(opts['skip-reference'] ? [] : DIALECTS.map((dialect) => ({ subject: REFERENCE_NAME, dialect }))),
   ...selected.map((v) => ({ subject: v.name, dialect: v.dialect ?? 'seed' })),
 ];
 const startedAt = new Date();
+const loadAtStart = loadavg()[0]!;
 const t0 = performance.now();
-const say = (line: string): void => {
-  process.stderr.write(`${line}\n`);
-};
 say(
-  progressPaint(
+  paintErr(
     'dim',
-    `mutants: ${jobs.length} runs (${jobs.length - selected.length} reference, ${selected.length} variants), ${concurrency} at a time, reply bound ${timeoutMs} ms, per-run bound ${boundMs / 1000} s`,
+    `mutants: ${jobs.length} runs (${jobs.length - selected.length} reference, ${selected.length} variants), ${concurrency} at a time, reply bound ${timeoutMs} ms, per-run bound ${boundMs / 1000} s, load average ${loadAtStart.toFixed(1)}`,
   ),
 );
+for (const p of catalogue) say(paintErr('red', p));
 
-const byName = new Map(selected.map((v) => [v.name, v]));
-const width = String(jobs.length).length;
-const describe = (r: JobResult): string => {
-  const { subject } = r.job;
-  if (!r.ok) return progressPaint('red', `ERROR: ${r.error}`);
-  if (subject === REFERENCE_NAME) {
-    const o = judgeReference(r);
-    if (o.ok) return progressPaint('green', 'passes');
-    return progressPaint(
-      'red',
-      `${o.failed.length} failed, ${o.coverageGaps.length} unchecked (coverage gap)${o.errors.length ? `, ${o.errors.length} errors` : ''}`,
-    );
-  }
-  const o = judgeVariant(byName.get(subject)!, r);
-  return o.status === 'caught'
-    ? progressPaint('green', `caught by ${o.caughtBy.join(' ')}`)
-    : progressPaint('red', `SURVIVED (failing: ${o.failed.join(' ') || 'nothing'})`);
-};
-const results = await runPool(jobs, {
-  concurrency,
-  boundMs,
-  timeoutMs,
-  onDone: (r, done, total) =>
-    say(
-      `[${String(done).padStart(width)}/${total}] ${r.job.subject} (${r.job.dialect}) ${seconds(r.wallMs)}: ${describe(r)}`,
+const first = await pool(jobs, '', { concurrency, boundMs, timeoutMs });
+const outcomes = first.map(judge);
+
+// Outcomes that rest on reply timeouts only are run again with a longer bound: on a loaded machine a
+// short bound runs out against a healthy target too.
+const again = confirmMs > timeoutMs ? outcomes.flatMap((o, i) => (restsOnTimeouts(o) ? [i] : [])) : [];
+if (again.length > 0) {
+  say(
+    paintErr(
+      'dim',
+      `confirming ${again.length} outcome(s) that rest on reply timeouts only, with a ${confirmMs} ms reply bound`,
     ),
-});
+  );
+  const rerun = await pool(
+    again.map((i) => first[i]!.job),
+    'confirm ',
+    { concurrency, boundMs, timeoutMs: confirmMs },
+  );
+  again.forEach((i, k) => {
+    const before = outcomes[i]!;
+    const after = judge(rerun[k]!);
+    outcomes[i] =
+      'ok' in before
+        ? confirmReference(before, after as ReferenceOutcome, confirmMs)
+        : confirmVariant(before, after as VariantOutcome, confirmMs);
+  });
+}
 const wallMs = Math.round(performance.now() - t0);
 
-// --- judge --------------------------------------------------------------------------------------
-const reference: ReferenceOutcome[] = [];
-const variants: VariantOutcome[] = [];
-for (const r of results) {
-  if (r.job.subject === REFERENCE_NAME) reference.push(judgeReference(r));
-  else variants.push(judgeVariant(byName.get(r.job.subject)!, r));
-}
-for (const r of reference) {
-  if (r.failed.length > 0)
-    problems.push(
-      `reference (${r.dialect}): ${r.failed.length} requirement(s) fail against the unmodified reference: ${r.failed.map((f) => `${f.id} (${f.verdict})`).join(', ')}`,
-    );
-  if (r.coverageGaps.length > 0)
-    problems.push(
-      `reference (${r.dialect}): COVERAGE FAILURE: ${r.coverageGaps.length} MUST/SHOULD requirement(s) no scenario checked in this run: ${foldIds(r.coverageGaps)}`,
-    );
-  for (const e of r.errors) problems.push(`reference (${r.dialect}): ${e.split('\n')[0]}`);
-}
-for (const v of variants) {
-  if (v.status === 'survived')
-    problems.push(
-      `variant "${v.name}" (${v.dialect}) SURVIVED: none of ${v.mustCatch.join(', ')} failed (failing: ${v.failed.join(', ') || 'nothing'})`,
-    );
-  if (v.status === 'error') problems.push(`variant "${v.name}" (${v.dialect}): ${v.errors[0]?.split('\n')[0]}`);
-}
-const present = new Set(files.properties.map((f) => f.split('/').pop()));
+// --- report -------------------------------------------------------------------------------------
+const reference = outcomes.filter((o): o is ReferenceOutcome => 'ok' in o);
+const variants = outcomes.filter((o): o is VariantOutcome => !('ok' in o));
+const present = new Set(files.properties.map((f) => basename(f)));
 const missingPropertySuites = PROPERTY_SUITES.filter((p) => !present.has(p));
-const caught = variants.filter((v) => v.status === 'caught').length;
+const { problems, warnings } = assess(catalogue, reference, variants, missingPropertySuites);
 const report: MutationReport = {
   kind: 'omega-mutants',
   startedAt: startedAt.toISOString(),
@@ -185,29 +213,33 @@ const report: MutationReport = {
     seed: MUTANT_SEED,
     runs: MUTANT_RUNS,
     replyTimeoutMs: timeoutMs,
+    confirmTimeoutMs: confirmMs,
     boundMs,
     concurrency,
     ...(only ? { only } : {}),
   },
+  machine: { loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg()[0]! },
   suites: {
-    files: [...files.scripted, ...files.properties].map((f) => f.split('/').pop()!),
+    files: [...files.scripted, ...files.properties].map((f) => basename(f)),
     missingPropertySuites,
   },
   reference,
   variants,
-  score: { caught, total: variants.length },
+  score: { caught: variants.filter((v) => v.status === 'caught').length, total: variants.length },
   wallMs,
-  runTimeSumMs: results.reduce((s, r) => s + r.wallMs, 0),
+  runTimeSumMs: outcomes.reduce((s, o) => s + o.timeMs, 0),
   problems,
+  warnings,
   exitCode: problems.length > 0 ? 1 : 0,
 };
 
 process.stdout.write(`\n${renderTable(report, paint)}\n`);
+let exitCode = report.exitCode;
 try {
   writeJsonReport(jsonPath, report);
-  say(progressPaint('dim', `JSON report: ${jsonPath}`));
+  say(paintErr('dim', `JSON report: ${jsonPath}`));
 } catch (e) {
   say(`could not write the JSON report ${jsonPath}: ${(e as Error).message}`);
-  process.exitCode = 1;
+  exitCode = 1;
 }
-process.exitCode = Math.max(Number(process.exitCode ?? 0), report.exitCode);
+process.exitCode = exitCode;

@@ -139,7 +139,14 @@ export function runJob(job: Job, options: PoolOptions = {}): Promise<JobResult> 
           ? `killed after ${(boundMs / 1000).toFixed(0)} s without a result (per-variant bound)`
           : `the worker ended (${signal ? `signal ${signal}` : `exit code ${code}`}) without a result line`;
       const partial = partialRun(stdout);
-      resolveJob({ job, ok: false, error: why, wallMs, stderrTail: tail(stderr), ...(partial ? { partial } : {}) });
+      resolveJob({
+        job,
+        ok: false,
+        error: why,
+        wallMs,
+        stderrTail: tail(stderr),
+        ...(partial ? { partial } : {}),
+      });
     };
     child.once('error', (e) => finish(null, null, e));
     child.once('close', (code, signal) => finish(code, signal));

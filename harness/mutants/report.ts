@@ -7,6 +7,7 @@ export interface MutationSettings {
   readonly seed: number;
   readonly runs: number;
   readonly replyTimeoutMs: number;
+  readonly confirmTimeoutMs: number;
   readonly boundMs: number;
   readonly concurrency: number;
   readonly only?: readonly string[];
@@ -16,6 +17,8 @@ export interface MutationReport {
   readonly kind: 'omega-mutants';
   readonly startedAt: string;
   readonly settings: MutationSettings;
+  /** 1-minute load average: times (and short reply bounds) mean little on a loaded machine. */
+  readonly machine: { readonly loadAverageAtStart: number; readonly loadAverageAtEnd: number };
   /** Suite files that existed; property suites that did not. */
   readonly suites: { readonly files: readonly string[]; readonly missingPropertySuites: readonly string[] };
   readonly reference: readonly ReferenceOutcome[];
@@ -26,6 +29,8 @@ export interface MutationReport {
   readonly runTimeSumMs: number;
   /** Plain sentences: why the exit code is not 0. */
   readonly problems: readonly string[];
+  /** Worth a look, but not failing the run: unexpected failures, slow or cut-short runs, stale flags. */
+  readonly warnings: readonly string[];
   readonly exitCode: number;
 }
 

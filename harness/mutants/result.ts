@@ -13,6 +13,9 @@ export const requirementOutcomeSchema = z.object({
   scenarios: z.array(z.string()).optional(),
   /** Base names of the suite files those scenarios are in. */
   files: z.array(z.string()).optional(),
+  /** Every failing check of it was a reply bound running out (or the target declared down after one):
+   * on a loaded machine that may be the machine, not the target. */
+  timeoutOnly: z.boolean().optional(),
 });
 export type RequirementOutcome = z.infer<typeof requirementOutcomeSchema>;
 
@@ -35,6 +38,9 @@ export const runResultSchema = z.object({
   durationMs: z.number(),
 });
 export type RunResult = z.infer<typeof runResultSchema>;
+
+/** A failing check that is only a bound running out: no reply, no connection, or the target declared down. */
+export const TIMEOUT_FAILURE = /\bno .{0,60}within \d+ ms|the target stopped answering earlier in this run/;
 
 export const isFailing = (verdict: string): boolean => verdict === 'failed' || verdict === 'non-strict';
 

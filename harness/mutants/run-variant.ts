@@ -11,7 +11,7 @@ import type { TargetDescriptor } from '../scenario/target.ts';
 import type { CheckRecord } from '../verdict/checks.ts';
 import { verdictsFor } from '../verdict/verdicts.ts';
 import { MUTANT_REPLY_TIMEOUT_MS, MUTANT_RUNS, MUTANT_SEED, REFERENCE_NAME } from './config.ts';
-import { isFailing, type RequirementOutcome, type RunResult } from './result.ts';
+import { isFailing, type RequirementOutcome, type RunResult, TIMEOUT_FAILURE } from './result.ts';
 import { PROPERTY_SUITES, type SuiteFiles, suiteFiles } from './suite-files.ts';
 
 export interface RunVariantOptions {
@@ -71,16 +71,23 @@ async function onePass(
   }
 }
 
+interface Failing {
+  readonly scenarios: Set<string>;
+  readonly files: Set<string>;
+  timeoutOnly: boolean;
+}
+
 /** Requirement id -> the scenarios (and their files) that recorded a failing check for it. */
-function failingScenarios(passes: readonly Pass[]): Map<string, { scenarios: Set<string>; files: Set<string> }> {
-  const out = new Map<string, { scenarios: Set<string>; files: Set<string> }>();
+function failingScenarios(passes: readonly Pass[]): Map<string, Failing> {
+  const out = new Map<string, Failing>();
   for (const p of passes) {
     for (const s of p.collector.scenarios) {
       for (const c of s.checks) {
         if (c.outcome !== 'fail') continue;
-        const e = out.get(c.requirement) ?? { scenarios: new Set<string>(), files: new Set<string>() };
+        const e = out.get(c.requirement) ?? { scenarios: new Set(), files: new Set(), timeoutOnly: true };
         e.scenarios.add(s.name);
         e.files.add(basename(s.file));
+        if (!TIMEOUT_FAILURE.test(c.message)) e.timeoutOnly = false;
         out.set(c.requirement, e);
       }
     }
@@ -98,7 +105,7 @@ function outcomes(dialect: Dialect, passes: readonly Pass[]): RequirementOutcome
       level: v.level,
       verdict: v.verdict,
       ...(v.verdict === 'passed' || v.verdict === 'not-applicable' ? {} : { summary: clip(v.summary) }),
-      ...(f ? { scenarios: [...f.scenarios], files: [...f.files] } : {}),
+      ...(f ? { scenarios: [...f.scenarios], files: [...f.files], timeoutOnly: f.timeoutOnly } : {}),
     };
   });
 }

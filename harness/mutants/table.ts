@@ -1,4 +1,5 @@
 // The mutation run for a person, in one glance: the reference, one row per variant, the score.
+import { availableParallelism } from 'node:os';
 import { styleText } from 'node:util';
 import type { ReferenceOutcome, VariantOutcome } from './judge.ts';
 import type { MutationReport } from './report.ts';
@@ -9,7 +10,9 @@ export const plain: Paint = (_s, t) => t;
 export const colour: Paint = (s, t) => styleText(s, t);
 
 export const seconds = (ms: number): string =>
-  ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s` : `${(ms / 1000).toFixed(1)}s`;
+  ms >= 60_000
+    ? `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`
+    : `${(ms / 1000).toFixed(1)}s`;
 
 /** "ENV-004–007, SES-001, SES-003": consecutive ids of one area folded into a range. */
 export function foldIds(ids: readonly string[]): string {
@@ -69,12 +72,15 @@ function referenceLines(r: ReferenceOutcome, paint: Paint): string[] {
   if (r.ok) {
     return [
       `${head}${paint('green', 'PASS')}  ${r.scenarios} scenarios, no requirement failed, none unchecked  ${paint('dim', time)}`,
+      ...(r.confirmation ? [`${' '.repeat(17)}${paint('yellow', r.confirmation)}`] : []),
     ];
   }
   const out = [`${head}${paint(['red', 'bold'], 'FAIL')}  ${r.scenarios} scenarios  ${paint('dim', time)}`];
   const indent = ' '.repeat(17);
   for (const f of r.failed.slice(0, 10))
-    out.push(`${indent}${paint('red', `${f.id} ${f.verdict}`)}: ${(f.summary ?? '').split('\n')[0]!.slice(0, 100)}`);
+    out.push(
+      `${indent}${paint('red', `${f.id} ${f.verdict}`)}: ${(f.summary ?? '').split('\n')[0]!.slice(0, 100)}`,
+    );
   if (r.failed.length > 10) out.push(`${indent}… and ${r.failed.length - 10} more failed requirements`);
   if (r.coverageGaps.length > 0) {
     out.push(
@@ -96,15 +102,24 @@ function statusText(v: VariantOutcome, paint: Paint): string {
   return paint(['red', 'bold'], pad(v.status === 'survived' ? 'SURVIVED' : 'ERROR', STATUS_W));
 }
 
-function note(v: VariantOutcome): string {
+function note(v: VariantOutcome, report: MutationReport): string {
   const notes: string[] = [];
   if (v.propertyOnly)
     notes.push(
-      v.scriptedAlone === undefined ? 'property-only' : `property-only; scripted alone: ${v.scriptedAlone ? 'CAUGHT' : 'no'}`,
+      v.scriptedAlone === undefined
+        ? 'property-only'
+        : `property-only; scripted alone: ${v.scriptedAlone ? 'CAUGHT' : 'no'}`,
     );
   if (v.onlyProperties) notes.push('caught by property suites only');
   if (v.unexpected.length > 0) notes.push(`unexpected: ${abbreviate(v.unexpected, 30)}`);
-  if (v.errors.length > 0 && v.status !== 'error') notes.push(`${v.errors.length} error(s)`);
+  if (v.confirmation)
+    notes.push(
+      v.status === 'caught'
+        ? `timeouts only; confirmed at ${report.settings.confirmTimeoutMs} ms`
+        : `timeouts only at ${report.settings.replyTimeoutMs} ms; not at ${report.settings.confirmTimeoutMs} ms`,
+    );
+  if (v.incomplete) notes.push('run cut short at its bound: partial');
+  else if (v.errors.length > 0 && v.status !== 'error') notes.push(`${v.errors.length} error(s)`);
   return notes.join('; ');
 }
 
@@ -145,7 +160,7 @@ export function renderTable(report: MutationReport, paint: Paint = plain): strin
         `  ${pad(v.name, nameW)}${pad(v.dialect, 10)}${pad(abbreviate(v.mustCatch, MUST_W), MUST_W + 2)}${pad(
           abbreviate(v.failed, FAILED_W),
           FAILED_W + 2,
-        )}${statusText(v, paint)}${pad(seconds(v.timeMs), 8)}${paint('dim', note(v))}`,
+        )}${statusText(v, paint)}${pad(seconds(v.timeMs), 8)}${paint('dim', note(v, report))}`,
       );
     }
   }
@@ -153,7 +168,7 @@ export function renderTable(report: MutationReport, paint: Paint = plain): strin
   const pct = total === 0 ? 100 : Math.floor((caught / total) * 100);
   lines.push('');
   lines.push(
-    `${paint('bold', `Mutation score: ${caught}/${total} caught (${pct}%)`)}   total ${seconds(report.wallMs)} wall, ${seconds(report.runTimeSumMs)} of run time`,
+    `${paint('bold', `Mutation score: ${caught}/${total} caught (${pct}%)`)}   total ${seconds(report.wallMs)} wall (${seconds(report.runTimeSumMs)} of runs; load average ${report.machine.loadAverageAtStart.toFixed(1)} → ${report.machine.loadAverageAtEnd.toFixed(1)} on ${availableParallelism()} cores)`,
   );
   const survivors = report.variants.filter((v) => v.status !== 'caught');
   for (const v of survivors) {
@@ -168,11 +183,19 @@ export function renderTable(report: MutationReport, paint: Paint = plain): strin
       );
     }
   }
+  if (report.warnings.length > 0) {
+    lines.push('', paint(['yellow', 'bold'], 'Warnings:'));
+    for (const w of report.warnings) lines.push(`  - ${w}`);
+  }
   if (report.problems.length > 0) {
     lines.push('', paint(['red', 'bold'], `Problems (exit code ${report.exitCode}):`));
     for (const p of report.problems) lines.push(`  - ${p}`);
   } else {
-    lines.push(paint('green', 'No problems: the reference passes and every variant is caught.'));
+    const parts = [
+      ...(report.reference.length > 0 ? ['the reference passes in both dialects'] : []),
+      ...(report.variants.length > 0 ? ['every variant is caught'] : []),
+    ];
+    lines.push(paint('green', `No problems${parts.length ? `: ${parts.join(' and ')}` : ''}.`));
   }
   return lines.join('\n');
 }

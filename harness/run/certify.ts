@@ -1,21 +1,22 @@
 // One certification: the scenarios against a launched target in one dialect, judged and reported.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { OmikronIdentity } from '../identity/identities.ts';
 import type { LaunchedTarget } from '../launchers/launcher.ts';
 import type { Dialect } from '../protocol/dialect.ts';
 import type { TargetDescriptor } from '../scenario/target.ts';
 import { combineRepeats, type RequirementVerdict, verdictsFor, VERDICTS } from '../verdict/verdicts.ts';
-import type { ScenarioResult } from './collector.ts';
+import { mergedFigures, type ScenarioResult } from './collector.ts';
+import type { CheckRecord } from '../verdict/checks.ts';
+import { isRequirementId } from '../spec/requirements.ts';
 import { type EventSink, scenarioEvent } from './events.ts';
 import { applyExpectedFailures, type ExpectedFailure } from './expected-failures.ts';
 import { outcomeOf } from './outcome.ts';
 import { REPORT_SCHEMA_VERSION, type RunReport } from './report-model.ts';
-import { PACKAGE_ROOT, runSuites } from './run-suites.ts';
+import { runSuites } from './run-suites.ts';
+import { PACKAGE_ROOT, SUITE_VERSION } from './version.ts';
 import { scenarioPattern } from './selection.ts';
 
-export const SUITE_VERSION: string = (JSON.parse(readFileSync(resolve(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export { SUITE_VERSION };
 
 export interface CertifyParams {
   readonly launched: LaunchedTarget;
@@ -34,9 +35,15 @@ export interface CertifyParams {
   readonly events: EventSink;
   readonly files?: readonly string[];
   readonly runPrefix: string;
+  /** --load: run the load profile (suites/load.test.ts) with this size. */
+  readonly load?: { readonly connections: number; readonly requests: number };
 }
 
-export function configHash(t: LaunchedTarget, dialect: Dialect, identities: readonly OmikronIdentity[]): string {
+export function configHash(
+  t: LaunchedTarget,
+  dialect: Dialect,
+  identities: readonly OmikronIdentity[],
+): string {
   const config = {
     kind: t.kind,
     where: t.kind === 'embedded' ? t.label : t.url,
@@ -47,10 +54,46 @@ export function configHash(t: LaunchedTarget, dialect: Dialect, identities: read
   return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
 }
 
-/** Judged requirements that no scenario recorded anything for: the suite's own gap, never the server's. */
-export function coverageGaps(verdicts: readonly RequirementVerdict[]): string[] {
+/** The requirement ids a scenario declares: its name starts with "[ID ID ...]". */
+export function declaredIds(scenarioName: string): string[] {
+  return /^\[([^\]]+)\]/.exec(scenarioName)?.[1]?.split(/\s+/) ?? [];
+}
+
+/**
+ * A scenario that ended early (an earlier MUST check failed) leaves later requirements it declares
+ * unchecked: say so, rather than leaving them silent.
+ */
+export function unreachedChecks(scenarios: readonly ScenarioResult[]): CheckRecord[] {
+  const out: CheckRecord[] = [];
+  for (const s of scenarios) {
+    const checked = new Set(s.checks.map((c) => c.requirement));
+    const firstFailure = s.checks.find((c) => c.outcome === 'fail');
+    for (const id of declaredIds(s.name)) {
+      if (checked.has(id) || !isRequirementId(id)) continue;
+      out.push({
+        requirement: id,
+        outcome: 'not-verified',
+        message: firstFailure
+          ? `${s.name} ended before checking it, after ${firstFailure.requirement} failed`
+          : `${s.name} declares it but recorded no check of it`,
+        scenario: s.name,
+      });
+    }
+  }
+  return out;
+}
+
+/** Judged requirements no scenario that ran declares: the suite's own gap, never the server's. */
+export function coverageGaps(
+  verdicts: readonly RequirementVerdict[],
+  scenarios: readonly ScenarioResult[],
+): string[] {
+  const declared = new Set(scenarios.flatMap((s) => declaredIds(s.name)));
   return verdicts
-    .filter((v) => (v.level === 'MUST' || v.level === 'SHOULD') && v.verdict !== 'not-applicable' && v.checks.length === 0)
+    .filter(
+      (v) =>
+        (v.level === 'MUST' || v.level === 'SHOULD') && v.verdict !== 'not-applicable' && !declared.has(v.id),
+    )
     .map((v) => v.id);
 }
 
@@ -78,8 +121,15 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
     seed: p.seed,
     runs: p.runs,
     ...(p.replay ? { replay: p.replay } : {}),
+    ...(p.load ? { load: p.load } : {}),
   };
-  p.events.emit({ event: 'start', target: p.launched.label, dialect: p.dialect, dialectHow: p.dialectHow, seed: p.seed });
+  p.events.emit({
+    event: 'start',
+    target: p.launched.label,
+    dialect: p.dialect,
+    dialectHow: p.dialectHow,
+    seed: p.seed,
+  });
   const pattern = scenarioPattern(p.selected);
   const runs: RequirementVerdict[][] = [];
   let scenarios: ScenarioResult[] = [];
@@ -95,16 +145,38 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
     );
     harnessErrors.push(...collector.errors);
     scenarios = collector.scenarios;
-    runs.push(verdictsFor({ dialect: p.dialect, checks: collector.checks, durations: durationsOf(collector.scenarios), selected: p.selected }));
+    runs.push(
+      verdictsFor({
+        dialect: p.dialect,
+        checks: [...collector.checks, ...unreachedChecks(collector.scenarios)],
+        durations: durationsOf(collector.scenarios),
+        selected: p.selected,
+      }),
+    );
   }
   const combined = combineRepeats(runs);
-  const applied = p.expectedFailures ? applyExpectedFailures(combined, p.expectedFailures, started) : { verdicts: combined, problems: [] };
-  const problems = [...harnessErrors.map((e) => `the suite itself failed to run a scenario file: ${e}`), ...applied.problems];
-  const gaps = coverageGaps(applied.verdicts);
-  if (gaps.length > 0) problems.push(`coverage: no scenario checked ${gaps.join(', ')} (a suite file is missing or its scenarios did not register)`);
-  const deadReason = await Promise.race([p.launched.died ?? new Promise<string>(() => {}), Promise.resolve(null)]);
+  const applied = p.expectedFailures
+    ? applyExpectedFailures(combined, p.expectedFailures, started)
+    : { verdicts: combined, problems: [] };
+  const problems = [
+    ...harnessErrors.map((e) => `the suite itself failed to run a scenario file: ${e}`),
+    ...applied.problems,
+  ];
+  const gaps = coverageGaps(applied.verdicts, scenarios);
+  if (gaps.length > 0)
+    problems.push(
+      `coverage: no scenario checked ${gaps.join(', ')} (a suite file is missing or its scenarios did not register)`,
+    );
+  const deadReason = await Promise.race([
+    p.launched.died ?? new Promise<string>(() => {}),
+    Promise.resolve(null),
+  ]);
   if (deadReason) problems.push(`the target process ${deadReason} during the run`);
-  const outcome = outcomeOf(applied.verdicts, { level: p.level, requireComplete: p.requireComplete, problems });
+  const outcome = outcomeOf(applied.verdicts, {
+    level: p.level,
+    requireComplete: p.requireComplete,
+    problems,
+  });
   const counts: Record<string, number> = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
   for (const v of applied.verdicts) counts[v.verdict] = (counts[v.verdict] ?? 0) + 1;
   counts.flaky = applied.verdicts.filter((v) => v.stability === 'flaky').length;
@@ -146,6 +218,18 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
       ...(v.expectedFailure ? { expectedFailure: v.expectedFailure } : {}),
       checks: [...v.checks],
     })),
-    scenarios: scenarios.map((s) => ({ name: s.name, file: s.file.replace(`${PACKAGE_ROOT}/`, ''), state: s.state, durationMs: Math.round(s.durationMs) })),
+    scenarios: scenarios.map((s) => ({
+      name: s.name,
+      file: s.file.replace(`${PACKAGE_ROOT}/`, ''),
+      state: s.state,
+      durationMs: Math.round(s.durationMs),
+    })),
+    ...figuresOf(scenarios),
   };
+}
+
+/** The scenarios' figures (e.g. figures.load from --load), when any scenario handed some. */
+function figuresOf(scenarios: readonly ScenarioResult[]): { figures?: Record<string, unknown> } {
+  const figures = mergedFigures(scenarios);
+  return figures ? { figures } : {};
 }

@@ -2,10 +2,34 @@
 import type { ScenarioResult } from './collector.ts';
 
 export type RunEvent =
-  | { readonly event: 'start'; readonly target: string; readonly dialect: string; readonly dialectHow: string; readonly seed: number }
-  | { readonly event: 'scenario'; readonly name: string; readonly state: string; readonly durationMs: number; readonly failures: readonly string[] }
-  | { readonly event: 'requirement'; readonly id: string; readonly level: string; readonly verdict: string; readonly summary: string }
-  | { readonly event: 'end'; readonly dialect: string; readonly outcome: string; readonly exitCode: number; readonly reports: readonly string[] }
+  | {
+      readonly event: 'start';
+      readonly target: string;
+      readonly dialect: string;
+      readonly dialectHow: string;
+      readonly seed: number;
+    }
+  | {
+      readonly event: 'scenario';
+      readonly name: string;
+      readonly state: string;
+      readonly durationMs: number;
+      readonly failures: readonly string[];
+    }
+  | {
+      readonly event: 'requirement';
+      readonly id: string;
+      readonly level: string;
+      readonly verdict: string;
+      readonly summary: string;
+    }
+  | {
+      readonly event: 'end';
+      readonly dialect: string;
+      readonly outcome: string;
+      readonly exitCode: number;
+      readonly reports: readonly string[];
+    }
   | { readonly event: 'error'; readonly message: string };
 
 export interface EventSink {
@@ -26,7 +50,10 @@ export function jsonLinesSink(out: NodeJS.WritableStream = process.stdout): Even
   return { emit: (e) => out.write(`${JSON.stringify(e)}\n`) };
 }
 
-export function consoleSink(opts: { quiet: boolean; color: boolean }, err: NodeJS.WritableStream = process.stderr): EventSink {
+export function consoleSink(
+  opts: { quiet: boolean; color: boolean },
+  err: NodeJS.WritableStream = process.stderr,
+): EventSink {
   const paint = (code: string, s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
   return {
     emit(e) {
@@ -35,7 +62,8 @@ export function consoleSink(opts: { quiet: boolean; color: boolean }, err: NodeJ
         return;
       }
       if (opts.quiet) return;
-      if (e.event === 'start') err.write(`certifying ${e.target} in the ${e.dialect} dialect (${e.dialectHow}), seed ${e.seed}\n`);
+      if (e.event === 'start')
+        err.write(`certifying ${e.target} in the ${e.dialect} dialect (${e.dialectHow}), seed ${e.seed}\n`);
       if (e.event === 'scenario') {
         const mark = e.failures.length > 0 ? paint('31', '✗') : paint('32', '✓');
         err.write(`  ${mark} ${e.name} ${paint('2', `${e.durationMs} ms`)}\n`);

@@ -8,7 +8,10 @@ import { UsageError } from './selection.ts';
 const entrySchema = z.object({
   id: z.string(),
   reason: z.string().min(1),
-  until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'until must be a date YYYY-MM-DD').optional(),
+  until: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'until must be a date YYYY-MM-DD')
+    .optional(),
 });
 const fileSchema = z.array(entrySchema);
 export type ExpectedFailure = z.infer<typeof entrySchema>;
@@ -27,7 +30,10 @@ export function loadExpectedFailures(path: string): ExpectedFailure[] {
     );
   }
   const unknown = parsed.data.filter((e) => !isRequirementId(e.id));
-  if (unknown.length > 0) throw new UsageError(`--expected-failures ${path}: unknown requirement ids ${unknown.map((e) => e.id).join(', ')}`);
+  if (unknown.length > 0)
+    throw new UsageError(
+      `--expected-failures ${path}: unknown requirement ids ${unknown.map((e) => e.id).join(', ')}`,
+    );
   return parsed.data;
 }
 
@@ -37,7 +43,11 @@ export interface Applied {
   readonly problems: string[];
 }
 
-export function applyExpectedFailures(verdicts: readonly RequirementVerdict[], entries: readonly ExpectedFailure[], today: Date): Applied {
+export function applyExpectedFailures(
+  verdicts: readonly RequirementVerdict[],
+  entries: readonly ExpectedFailure[],
+  today: Date,
+): Applied {
   const problems: string[] = [];
   const byId = new Map(entries.map((e) => [e.id, e]));
   const day = today.toISOString().slice(0, 10);
@@ -45,13 +55,18 @@ export function applyExpectedFailures(verdicts: readonly RequirementVerdict[], e
     const e = byId.get(v.id);
     if (!e) return v;
     if (e.until !== undefined && e.until < day) {
-      problems.push(`expected failure ${v.id} expired on ${e.until} ("${e.reason}"): fix it or extend the date`);
+      problems.push(
+        `expected failure ${v.id} expired on ${e.until} ("${e.reason}"): fix it or extend the date`,
+      );
     }
     if (v.verdict === 'failed' || v.verdict === 'non-strict') {
       if (v.stability === 'flaky') return v; // flaky is never excused
       return { ...v, verdict: 'expected-failure' as const, expectedFailure: e.reason };
     }
-    if (v.verdict === 'passed') problems.push(`expected failure ${v.id} now passes ("${e.reason}"): remove it from the expected-failures file`);
+    if (v.verdict === 'passed')
+      problems.push(
+        `expected failure ${v.id} now passes ("${e.reason}"): remove it from the expected-failures file`,
+      );
     return v;
   });
   return { verdicts: out, problems };

@@ -14,13 +14,25 @@ export function outcomeOf(
   opts: { level: 'must' | 'should'; requireComplete: boolean; problems: readonly string[] },
 ): Outcome {
   const problems = [...opts.problems];
-  const failedAtLevel = verdicts.filter((v) => v.verdict === 'failed' || (opts.level === 'should' && v.verdict === 'non-strict'));
+  const failedAtLevel = verdicts.filter(
+    (v) => v.verdict === 'failed' || (opts.level === 'should' && v.verdict === 'non-strict'),
+  );
   const flaky = verdicts.filter((v) => v.stability === 'flaky');
-  const notVerified = verdicts.filter((v) => v.verdict === 'not-verified' && (v.level === 'MUST' || v.level === 'SHOULD'));
-  if (failedAtLevel.length > 0) problems.push(`${failedAtLevel.length} requirement(s) failed at level ${opts.level.toUpperCase()}: ${failedAtLevel.map((v) => v.id).join(', ')}`);
-  if (flaky.length > 0) problems.push(`${flaky.length} requirement(s) gave different verdicts on repeated runs (flaky): ${flaky.map((v) => v.id).join(', ')}`);
+  const notVerified = verdicts.filter(
+    (v) => v.verdict === 'not-verified' && (v.level === 'MUST' || v.level === 'SHOULD'),
+  );
+  if (failedAtLevel.length > 0)
+    problems.push(
+      `${failedAtLevel.length} requirement(s) failed at level ${opts.level.toUpperCase()}: ${failedAtLevel.map((v) => v.id).join(', ')}`,
+    );
+  if (flaky.length > 0)
+    problems.push(
+      `${flaky.length} requirement(s) gave different verdicts on repeated runs (flaky): ${flaky.map((v) => v.id).join(', ')}`,
+    );
   if (opts.requireComplete && notVerified.length > 0) {
-    problems.push(`--require-complete: ${notVerified.length} requirement(s) not verified: ${notVerified.map((v) => v.id).join(', ')}`);
+    problems.push(
+      `--require-complete: ${notVerified.length} requirement(s) not verified: ${notVerified.map((v) => v.id).join(', ')}`,
+    );
   }
   const failed = problems.length > 0;
   return {

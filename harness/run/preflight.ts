@@ -33,7 +33,9 @@ export async function probeDialect(
     const userReg = await s.call('getRegister', {});
     const userId = registerIdOf(userReg);
     if (iotaId === undefined || userId === undefined) {
-      throw new LaunchError(`dialect probe: get_register answered ${JSON.stringify(iotaReg.frame).slice(0, 200)}; pass --dialect`);
+      throw new LaunchError(
+        `dialect probe: get_register answered ${JSON.stringify(iotaReg.frame).slice(0, 200)}; pass --dialect`,
+      );
     }
     await s.call('completeIota', { iota_id: iotaId, public_key: generateRawKeyPair().publicKey });
     await s.call('completeUser', {
@@ -44,9 +46,13 @@ export async function probeDialect(
       reset_token: Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('base64'),
     });
     const reply = await s.call('getUser', { user_id: userId });
-    if (reply.type === 'get_user') return { dialect: 'seed', how: 'probed: get_user_data was answered with get_user' };
-    if (reply.type === 'get_user_data') return { dialect: 'tensamin', how: 'probed: get_user_data was answered with get_user_data' };
-    throw new LaunchError(`dialect probe: get_user_data answered ${JSON.stringify(reply.frame).slice(0, 200)}, which names no dialect; pass --dialect seed or --dialect tensamin`);
+    if (reply.type === 'get_user')
+      return { dialect: 'seed', how: 'probed: get_user_data was answered with get_user' };
+    if (reply.type === 'get_user_data')
+      return { dialect: 'tensamin', how: 'probed: get_user_data was answered with get_user_data' };
+    throw new LaunchError(
+      `dialect probe: get_user_data answered ${JSON.stringify(reply.frame).slice(0, 200)}, which names no dialect; pass --dialect seed or --dialect tensamin`,
+    );
   } finally {
     await s.close();
   }

@@ -1,11 +1,11 @@
 // Run the conformance scenarios against one target through vitest's Node API.
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { startVitest } from 'vitest/node';
 import type { TargetDescriptor } from '../scenario/target.ts';
 import { CheckCollector, type Progress } from './collector.ts';
+import { PACKAGE_ROOT } from './version.ts';
 
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { PACKAGE_ROOT };
 
 export interface SuiteRunOptions {
   /** Only these suite files (paths relative to suites/, or name fragments). */

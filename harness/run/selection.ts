@@ -15,7 +15,11 @@ function matches(q: Requirement, token: string): boolean {
 
 function known(token: string): boolean {
   const t = token.trim();
-  return REQUIREMENTS.some((q) => q.id === t) || t in AREAS || ['MUST', 'SHOULD', 'MAY', 'INFO'].includes(t.toUpperCase());
+  return (
+    REQUIREMENTS.some((q) => q.id === t) ||
+    t in AREAS ||
+    ['MUST', 'SHOULD', 'MAY', 'INFO'].includes(t.toUpperCase())
+  );
 }
 
 /** The requirement ids a run covers. Unknown tokens are a usage error naming them. */

@@ -48,6 +48,8 @@ let nameCounter = 0;
 
 export class ScenarioContext {
   readonly checks: CheckRecord[] = [];
+  /** Informational figures for the report (RunReport.figures, merged by key), e.g. `load`. */
+  readonly figures: Record<string, unknown> = {};
   readonly transcript = new Transcript();
   readonly clock: Clock | null;
   private readonly sessions: OmikronSession[] = [];

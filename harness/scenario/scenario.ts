@@ -13,6 +13,8 @@ export interface ScenarioOptions {
   readonly needsClock?: boolean;
   /** Upper bound for the whole scenario; every wait inside has its own smaller bound. */
   readonly timeoutMs?: number;
+  /** Part of the load profile: not registered at all unless the run asked for it (--load). */
+  readonly needsLoad?: boolean;
 }
 
 /**
@@ -27,6 +29,7 @@ export function scenario(
   for (const id of requirements) requirement(id);
   const target = currentTarget();
   if (options.dialects && !options.dialects.includes(target.dialect)) return;
+  if (options.needsLoad && !target.load) return;
   const name = `[${requirements.join(' ')}] ${title}`;
   const bound = options.timeoutMs ?? Math.max(30_000, target.timeoutMs * 12);
   test(name, { timeout: bound }, async ({ task }) => {
@@ -46,6 +49,7 @@ export function scenario(
     } finally {
       await t.closeAll();
       task.meta.checks = t.checks;
+      if (Object.keys(t.figures).length > 0) task.meta.figures = t.figures;
     }
     const failed = t.checks.filter(
       (c) => c.outcome === 'fail' && requirement(c.requirement).level === 'MUST',

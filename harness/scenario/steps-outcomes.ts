@@ -29,7 +29,8 @@ export async function outcomeOf(pending: Promise<Reply>): Promise<Outcome> {
   try {
     return { kind: 'reply', reply: await pending };
   } catch (e) {
-    if (e instanceof ConnectionClosedError) return { kind: 'close', close: { code: e.code, reason: e.reason } };
+    if (e instanceof ConnectionClosedError)
+      return { kind: 'close', close: { code: e.code, reason: e.reason } };
     if (e instanceof ReplyTimeoutError) return { kind: 'timeout', ms: e.timeoutMs };
     if (e instanceof ProtocolViolation) return { kind: 'violation', message: e.message };
     throw e;
@@ -53,7 +54,7 @@ export function describeClose(c: CloseInfo): string {
 export function describeOutcome(o: Outcome): string {
   switch (o.kind) {
     case 'reply':
-      return `${isErrorType(o.reply.type) ? 'the error' : 'the reply'} ${describeReply(o.reply)}`;
+      return `${isErrorType(o.reply.type) ? 'an error reply' : 'a reply'} ${describeReply(o.reply)}`;
     case 'close':
       return describeClose(o.close);
     case 'timeout':
@@ -147,7 +148,8 @@ export async function sendRawOutcome(
 }
 
 export function describeRawOutcome(o: RawOutcome): string {
-  if (o.kind === 'reply') return `${isErrorType(o.reply.type) ? 'the error' : 'the reply'} ${describeReply(o.reply)}`;
+  if (o.kind === 'reply')
+    return `${isErrorType(o.reply.type) ? 'an error reply' : 'a reply'} ${describeReply(o.reply)}`;
   if (o.kind === 'close') return describeClose(o.close);
   return o.stray.length > 0
     ? `no error reply and no close within ${o.ms} ms; instead ${o.stray.join('; ')}`
@@ -192,7 +194,8 @@ export async function stillOpen(c: Connection): Promise<string> {
     return closed ? `closed it (${describeClose(closed)})` : 'was closing it';
   }
   const o = await outcomeOf(c.request({ type: 'ping', id: randomUUID(), data: { last_ping: -1 } }));
-  if (o.kind === 'reply') return o.reply.type === 'pong' ? 'kept it open' : `kept it open (ping got ${o.reply.type})`;
+  if (o.kind === 'reply')
+    return o.reply.type === 'pong' ? 'kept it open' : `kept it open (ping got ${o.reply.type})`;
   return `then: ${describeOutcome(o)}`;
 }
 
@@ -217,7 +220,8 @@ export async function expectServerSurvived(
     });
   }
   const reg = await outcomeOf(fresh.call('getRegister', {}));
-  const regId = reg.kind === 'reply' && reg.reply.type === 'get_register' ? registerIdOf(reg.reply) : undefined;
+  const regId =
+    reg.kind === 'reply' && reg.reply.type === 'get_register' ? registerIdOf(reg.reply) : undefined;
   t.check(req, regId !== undefined, `after ${after}, get_register on a fresh connection is served`, {
     expected: 'get_register with an integer register id',
     actual: reg.kind === 'reply' ? reg.reply.frame : describeOutcome(reg),

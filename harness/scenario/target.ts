@@ -22,6 +22,8 @@ export interface TargetDescriptor {
   readonly runs: number;
   /** Replay one property counterexample: "SEED:PATH". */
   readonly replay?: string;
+  /** --load: the load profile's size (suites/load.test.ts registers only when present). */
+  readonly load?: { readonly connections: number; readonly requests: number };
 }
 
 declare module 'vitest' {

@@ -20,5 +20,7 @@ export interface CheckRecord {
 declare module 'vitest' {
   interface TaskMeta {
     checks?: CheckRecord[];
+    /** Free-form figures a scenario hands to the report (RunReport.figures), e.g. `load`. */
+    figures?: Record<string, unknown>;
   }
 }

@@ -1,0 +1,255 @@
+// Running a fast-check property inside a scenario: the target's seed and budget, replay of one
+// counterexample ("SEED:PATH"), and a failed check naming the most specific requirement with the
+// shrunk counterexample and a one-line replay command.
+import fc from 'fast-check';
+import type { Reply } from '../client/connection.ts';
+import {
+  ConnectError,
+  ConnectionClosedError,
+  HarnessError,
+  ProtocolViolation,
+  ReplyTimeoutError,
+  TargetDownError,
+} from '../client/errors.ts';
+import type { OmikronSession } from '../client/session.ts';
+import { isErrorType } from '../protocol/messages.ts';
+import { type ScenarioContext, show } from '../scenario/context.ts';
+import { requirement } from '../spec/requirements.ts';
+
+/** A property did not hold: names the requirement it breaks. */
+export class PropertyFailure extends Error {
+  override name = 'PropertyFailure';
+  constructor(
+    readonly requirement: string,
+    message: string,
+    readonly detail: { readonly expected?: unknown; readonly actual?: unknown } = {},
+    /** It took a reply bound to notice (a timeout): shrinking is cut short after a few of these. */
+    readonly slow = false,
+  ) {
+    super(message);
+  }
+}
+
+/** Which requirements the generated cases exercised (passes are recorded only for those). */
+export class Coverage {
+  private readonly hits = new Map<string, number>();
+  hit(req: string, n = 1): void {
+    this.hits.set(req, (this.hits.get(req) ?? 0) + n);
+  }
+  count(req: string): number {
+    return this.hits.get(req) ?? 0;
+  }
+}
+
+export interface Replay {
+  readonly seed: number;
+  readonly path: string;
+}
+
+/** "SEED:PATH", e.g. "-1234:7:0:2". */
+export function parseReplay(s: string | undefined): Replay | null {
+  if (s === undefined || s === '') return null;
+  const m = /^(-?\d+):(\d+(?::\d+)*)$/.exec(s.trim());
+  if (!m) throw new HarnessError(`--replay "${s}" is not SEED:PATH (e.g. 42:7:0:1)`);
+  return { seed: Number(m[1]), path: m[2]! };
+}
+
+export const replayCommand = (seed: number, path: string, req: string): string =>
+  `npx omega-conformance --replay ${seed}:${path} --only ${req}`;
+
+/**
+ * fc.commands' replayPath for a replay. Every model command always runs (its check() is true and a
+ * command after a failure is a no-op), so the path of which commands ran is all true: replaying
+ * needs only SEED:PATH.
+ */
+export function allRanReplayPath(commands = 64 * 4096): string {
+  const chunks = Math.ceil(commands / 64);
+  return `${'/'.repeat(chunks)}:${'/'.repeat(Math.ceil(chunks / 6))}`;
+}
+
+const INFRA = (e: unknown): boolean =>
+  e instanceof TargetDownError || e instanceof ConnectError || (e instanceof HarnessError && e.name === 'HandshakeError');
+
+export interface PropertySpec<T> {
+  /** Short name for messages: "every request gets exactly one reply carrying its id". */
+  readonly name: string;
+  readonly arbitrary: fc.Arbitrary<T>;
+  readonly predicate: (value: T) => Promise<void>;
+  /** Requirement a failure is recorded against when it names none. */
+  readonly fallback: string;
+  /** Requirements the property judges: passed when it holds and a case exercised them. */
+  readonly judged: readonly string[];
+  readonly coverage: Coverage;
+  /** Slow failures (timeouts) before shrinking is cut short; 2 unless set. */
+  readonly slowFailureLimit?: number;
+}
+
+/**
+ * fc.assert with the target's seed and runs (or the replay's seed and path, ending at the first
+ * failure). A failure becomes one failed check with the shrunk counterexample and a replay line,
+ * and it stops the scenario (MUST). Errors that are not property failures (the target is down,
+ * the handshake was refused) end the scenario the ordinary way (ScenarioContext.attribute).
+ */
+export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>): Promise<void> {
+  for (const id of [spec.fallback, ...spec.judged]) requirement(id);
+  const replay = parseReplay(t.target.replay);
+  const seed = replay?.seed ?? t.target.seed;
+  const numRuns = Math.max(1, t.target.runs);
+  const limit = spec.slowFailureLimit ?? 2;
+  let slowFailures = 0;
+  let cutShort: unknown = null;
+  let infra: unknown = null;
+
+  const guarded = async (value: T): Promise<void> => {
+    if (infra !== null) throw infra;
+    if (cutShort !== null) throw cutShort;
+    try {
+      await spec.predicate(value);
+    } catch (e) {
+      if (INFRA(e)) infra = e;
+      else if ((e instanceof PropertyFailure && e.slow) || e instanceof ReplyTimeoutError) {
+        slowFailures++;
+        if (slowFailures >= limit) cutShort = e;
+      }
+      throw e;
+    }
+  };
+  const property = fc.asyncProperty(spec.arbitrary, guarded);
+
+  let details: fc.RunDetails<[T]> | null = null;
+  try {
+    await fc.assert(property, {
+      seed,
+      numRuns,
+      ...(replay ? { path: replay.path, endOnFailure: true } : {}),
+      reporter: (d) => {
+        details = d;
+      },
+    });
+  } catch (e) {
+    if (replay && /Unable to replay/.test((e as Error).message)) {
+      t.notVerified(spec.fallback, `replay ${replay.seed}:${replay.path} is not a path of "${spec.name}"`);
+      return;
+    }
+    throw e;
+  }
+  const d = details as fc.RunDetails<[T]> | null;
+  if (d === null) throw new HarnessError(`fast-check gave no run details for "${spec.name}"`);
+  if (!d.failed) {
+    for (const req of spec.judged) {
+      const n = spec.coverage.count(req);
+      if (n > 0) t.pass(req, `property "${spec.name}" held over ${d.numRuns} runs (seed ${seed})`);
+      else
+        t.notVerified(req, `property "${spec.name}": no generated case exercised it in ${d.numRuns} runs (seed ${seed})`);
+    }
+    return;
+  }
+  if (d.counterexample === null || d.counterexamplePath === null) {
+    throw new HarnessError(`property "${spec.name}" could not complete: ${d.interrupted ? "interrupted" : "too many skipped runs"}`);
+  }
+  // The target went away or refused us: not a property failure, the scenario ends on it.
+  if (INFRA(d.errorInstance)) throw d.errorInstance;
+
+  // When shrinking was cut short by timeouts, the unshrunk example replays the real failure.
+  const path = cutShort !== null ? d.counterexamplePath.split(':')[0]! : d.counterexamplePath;
+  // Run the counterexample once more so the transcript attached to the check is its own.
+  let error: unknown = d.errorInstance;
+  let reproduced = true;
+  if (cutShort === null) {
+    t.transcript.note('property', `re-running the shrunk counterexample of "${spec.name}"`);
+    infra = null;
+    try {
+      await spec.predicate(fc.cloneIfNeeded(d.counterexample[0]));
+      reproduced = false;
+    } catch (e) {
+      if (INFRA(e)) throw e;
+      error = e;
+    }
+  }
+  const failure = toPropertyFailure(error, spec.fallback);
+  const req = failure.requirement;
+  const counterexample = truncate(fc.stringify(d.counterexample[0]), 2500);
+  const message = [
+    `property "${spec.name}" failed: ${failure.message}`,
+    `counterexample (after ${d.numRuns} runs, shrunk ${d.numShrinks} times${
+      cutShort !== null ? '; shrinking cut short after repeated timeouts, unshrunk example given' : ''
+    }${reproduced ? '' : '; it did not fail again when re-run'}): ${counterexample}`,
+    `seed ${seed}, path ${path}`,
+    `replay: ${replayCommand(seed, path, req)}`,
+  ].join('\n');
+  failWithReplay(t, req, message, `${seed}:${path}`, failure.detail);
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n)}… (${s.length} characters)` : s;
+}
+
+/** Record a failed check carrying its replay ("SEED:PATH") and stop the scenario (MUST level). */
+export function failWithReplay(
+  t: ScenarioContext,
+  req: string,
+  message: string,
+  replay: string,
+  detail: { expected?: unknown; actual?: unknown } = {},
+): void {
+  const before = t.checks.length;
+  let stop: unknown = null;
+  try {
+    t.fail(req, message, detail);
+  } catch (e) {
+    stop = e;
+  }
+  const rec = t.checks[before];
+  if (rec !== undefined) t.checks[before] = { ...rec, replay };
+  if (stop !== null) throw stop;
+}
+
+/** What an error thrown by a predicate says, as a property failure. */
+export function toPropertyFailure(e: unknown, fallback: string): PropertyFailure {
+  if (e instanceof PropertyFailure) return e;
+  if (e instanceof ProtocolViolation) {
+    const frame = /[{[].*$/.exec(e.message)?.[0] ?? '';
+    return new PropertyFailure(/"type"\s*:\s*"error/.test(frame) ? 'ENV-002' : 'ENV-001', e.message);
+  }
+  if (e instanceof ReplyTimeoutError) return new PropertyFailure('ENV-003', e.message, {}, true);
+  if (e instanceof ConnectionClosedError) return new PropertyFailure('ENV-003', e.message);
+  const err = e instanceof Error ? e : new Error(String(e));
+  return new PropertyFailure(fallback, err instanceof HarnessError ? err.message : `harness error: ${err.stack}`);
+}
+
+// --- requests ------------------------------------------------------------------------------------
+
+export interface RawRequest {
+  readonly type: string;
+  readonly data?: unknown;
+  readonly sender?: unknown;
+  readonly id?: string;
+}
+
+/**
+ * One request and its reply. A reply with another id, without an id, or none within the bound is a
+ * property failure of ENV-001 / ENV-002 / ENV-003 (not a harness error).
+ */
+export async function exchange(o: OmikronSession, r: RawRequest, timeoutMs?: number): Promise<Reply> {
+  const envelope = {
+    type: r.type,
+    ...(r.id === undefined ? {} : { id: r.id }),
+    ...(r.sender === undefined ? {} : { sender: r.sender }),
+    ...(r.data === undefined ? {} : { data: r.data }),
+  };
+  try {
+    return await o.connection.request(envelope as never, timeoutMs === undefined ? {} : { timeoutMs });
+  } catch (e) {
+    throw toPropertyFailure(e, 'ENV-003');
+  }
+}
+
+/** A short rendering of a reply for messages. */
+export function brief(reply: Reply): string {
+  const text = (reply.data as { error_type?: unknown } | undefined)?.error_type;
+  return `${reply.type}${typeof text === 'string' ? ` ("${text}")` : ''}`;
+}
+
+export const isError = (reply: Reply): boolean => isErrorType(reply.type);
+
+export { show };
