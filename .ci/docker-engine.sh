@@ -75,7 +75,12 @@ stop() {
   else
     say "no dockerd started by this script ($PIDFILE absent)"
   fi
-  # What dockerd leaves behind; each step is fine when already clean.
+  # What dockerd leaves behind; each step is fine when already clean. Only when no dockerd runs
+  # any more: an engine this script did not start (a CI runner's own) keeps its bridge.
+  if pidof dockerd >/dev/null 2>&1; then
+    say "another dockerd is running; leaving docker0 and /run/docker alone"
+    return 0
+  fi
   if [ -e /run/docker/netns/default ]; then
     umount /run/docker/netns/default 2>/dev/null || true
   fi

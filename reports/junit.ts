@@ -66,6 +66,16 @@ function testcase(r: RequirementResult, level: RunReport['level']): string {
   }
 }
 
+/** figures.NAME.KEY = value (scalars as they are, arrays and objects such as the load histogram as JSON). */
+export function figureProperties(figures: RunReport['figures']): [string, string][] {
+  const text = (v: unknown): string => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+  return Object.entries(figures ?? {}).flatMap(([name, fig]): [string, string][] =>
+    typeof fig === 'object' && fig !== null && !Array.isArray(fig)
+      ? Object.entries(fig).map(([k, v]): [string, string] => [`figures.${name}.${k}`, text(v)])
+      : [[`figures.${name}`, text(fig)]],
+  );
+}
+
 function properties(report: RunReport, area: string): string {
   const props: [string, string][] = [
     ['area', area],
@@ -86,6 +96,7 @@ function properties(report: RunReport, area: string): string {
     ['suite.version', report.suite.version],
     ['schemaVersion', report.schemaVersion],
     ...report.problems.map((p): [string, string] => ['problem', p]),
+    ...figureProperties(report.figures),
   ];
   return props.map(([k, v]) => `      <property name="${xmlAttr(k)}" value="${xmlAttr(v)}"/>`).join('\n');
 }

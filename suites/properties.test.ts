@@ -21,6 +21,7 @@ import {
   requestFields,
   requestId,
   textWithin,
+  validDataFew,
   validRequest,
 } from '../harness/properties/arbitraries.ts';
 import { Coverage, exchange, isError, PropertyFailure, runProperty } from '../harness/properties/runner.ts';
@@ -413,7 +414,13 @@ async function afterError(s: Subject, reply: Reply, what: string, cov: Coverage)
   cov.hit('BAD-005');
 }
 
-const validChange = validRequest('changeUser', dialect);
+/** Changes naming one, two or all the fields (validDataFew makes particular pairs likely). */
+const validChange: fc.Arbitrary<GeneratedRequest> = fc.oneof(
+  validRequest('changeUser', dialect),
+  validDataFew('changeUser', dialect).map(
+    (data): GeneratedRequest => ({ op: 'changeUser', dialect, type: 'change_user_data', data, validity: 'valid' }),
+  ),
+);
 
 scenario(
   ['UM-CHG-004', 'UM-CHG-003', 'BAD-005'],
@@ -893,7 +900,8 @@ scenario(
           throwFirst(problems, 'interleaved requests on several connections');
           coverage.hit('ENV-003');
           if (peers.length > 1) coverage.hit('ENV-006');
-          if (peers.some((p) => expectations.filter((e) => e.peer === p).length >= 100)) coverage.hit('ENV-005');
+          if (peers.some((p) => expectations.filter((e) => e.peer === p).length >= 100))
+            coverage.hit('ENV-005');
           for (const p of peers) {
             for (const [j, u] of p.users.entries()) {
               const r = await mustRead(p.o, u, 'UM-CHG-004', 'after the interleaved requests');

@@ -23,7 +23,10 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'omega-cli-'));
 }
 
-export function runCli(args: readonly string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  opts: { timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<CliRun> {
   const dir = tempDir();
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
@@ -42,7 +45,11 @@ export function runCli(args: readonly string[], opts: { timeoutMs?: number; env?
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`omega-conformance ${args.join(' ')} did not finish within ${opts.timeoutMs ?? 90_000} ms\n${stderr}`));
+      reject(
+        new Error(
+          `omega-conformance ${args.join(' ')} did not finish within ${opts.timeoutMs ?? 90_000} ms\n${stderr}`,
+        ),
+      );
     }, opts.timeoutMs ?? 90_000);
     child.on('exit', (code) => {
       clearTimeout(timer);

@@ -28,7 +28,9 @@ describe('omega-conformance: starting', () => {
   it('exits 2 within the bound for an unreachable URL, saying why', async () => {
     const r = await runCli(['--url', 'ws://127.0.0.1:1/ws/omikron', '--timeout-ms', '2000']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/cannot authenticate with the target: .*cannot connect to ws:\/\/127\.0\.0\.1:1/);
+    expect(r.stderr).toMatch(
+      /cannot authenticate with the target: .*cannot connect to ws:\/\/127\.0\.0\.1:1/,
+    );
     expect(r.ms).toBeLessThan(15_000);
   });
 
@@ -71,20 +73,38 @@ describe('omega-conformance: verdicts and exit codes', () => {
   });
 
   it('fails a faulty variant with the right requirement in every format, exit 1', async () => {
-    const r = await runCli(['--reference-variant', 'lookup-username-first', '--dialect', 'seed', '--only', 'UM-GET']);
+    const r = await runCli([
+      '--reference-variant',
+      'lookup-username-first',
+      '--dialect',
+      'seed',
+      '--only',
+      'UM-GET',
+    ]);
     expect(r.code).toBe(1);
     expect(verdictOf(r.report(), 'UM-GET-003')).toBe('failed');
     expect(r.file('junit.xml')).toMatch(/UM-GET-003[^>]*>\s*<failure/);
     expect(r.file('report.html')).toContain('UM-GET-003');
     expect(r.file('report.html')).toContain('FAILED');
     const failed = r.report().requirements.find((q) => q.id === 'UM-GET-003')!;
-    expect(failed.checks.some((c) => c.outcome === 'fail' && c.expected && c.actual && c.transcript)).toBe(true);
+    expect(failed.checks.some((c) => c.outcome === 'fail' && c.expected && c.actual && c.transcript)).toBe(
+      true,
+    );
   });
 
   it('excuses a listed expected failure, and fails when the entry is stale or expired', async () => {
     const file = join(tempDir(), 'known.json');
     writeFileSync(file, JSON.stringify([{ id: 'UM-GET-003', reason: 'ticket 42' }]));
-    const excused = await runCli(['--reference-variant', 'lookup-username-first', '--dialect', 'seed', '--only', 'UM-GET', '--expected-failures', file]);
+    const excused = await runCli([
+      '--reference-variant',
+      'lookup-username-first',
+      '--dialect',
+      'seed',
+      '--only',
+      'UM-GET',
+      '--expected-failures',
+      file,
+    ]);
     expect(excused.code).toBe(0);
     expect(verdictOf(excused.report(), 'UM-GET-003')).toBe('expected-failure');
 
@@ -92,19 +112,48 @@ describe('omega-conformance: verdicts and exit codes', () => {
     expect(stale.code).toBe(1);
     expect(stale.stderr).toMatch(/UM-GET-003 now passes/);
     // No requirement failed, yet the run did: JUnit shows it as an erroring run test case.
-    expect(stale.file('junit.xml')).toMatch(/<testcase classname="run" name="run problems"><error message="expected failure UM-GET-003 now passes/);
+    expect(stale.file('junit.xml')).toMatch(
+      /<testcase classname="run" name="run problems"><error message="expected failure UM-GET-003 now passes/,
+    );
 
     writeFileSync(file, JSON.stringify([{ id: 'UM-GET-003', reason: 'ticket 42', until: '2020-01-01' }]));
-    const expired = await runCli(['--reference-variant', 'lookup-username-first', '--dialect', 'seed', '--only', 'UM-GET', '--expected-failures', file]);
+    const expired = await runCli([
+      '--reference-variant',
+      'lookup-username-first',
+      '--dialect',
+      'seed',
+      '--only',
+      'UM-GET',
+      '--expected-failures',
+      file,
+    ]);
     expect(expired.code).toBe(1);
     expect(expired.stderr).toMatch(/UM-GET-003 expired on 2020-01-01/);
   });
 
   it('writes an expected-failures file from a run', async () => {
     const file = join(tempDir(), 'written.json');
-    const r = await runCli(['--reference-variant', 'lookup-username-first', '--dialect', 'seed', '--only', 'UM-GET', '--write-expected-failures', file]);
+    const r = await runCli([
+      '--reference-variant',
+      'lookup-username-first',
+      '--dialect',
+      'seed',
+      '--only',
+      'UM-GET',
+      '--write-expected-failures',
+      file,
+    ]);
     expect(r.code).toBe(1);
-    const again = await runCli(['--reference-variant', 'lookup-username-first', '--dialect', 'seed', '--only', 'UM-GET', '--expected-failures', file]);
+    const again = await runCli([
+      '--reference-variant',
+      'lookup-username-first',
+      '--dialect',
+      'seed',
+      '--only',
+      'UM-GET',
+      '--expected-failures',
+      file,
+    ]);
     expect(again.code).toBe(0);
   });
 
@@ -112,7 +161,16 @@ describe('omega-conformance: verdicts and exit codes', () => {
     const stable = await runCli(['--dialect', 'seed', '--only', 'UM-GET', '--repeat', '2']);
     expect(stable.code).toBe(0);
     expect(stable.report().requirements.find((q) => q.id === 'UM-GET-003')?.stability).toBe('stable');
-    const flaky = await runCli(['--reference-variant', 'lookup-username-first-every-other-time', '--dialect', 'seed', '--only', 'UM-GET-003', '--repeat', '2']);
+    const flaky = await runCli([
+      '--reference-variant',
+      'lookup-username-first-every-other-time',
+      '--dialect',
+      'seed',
+      '--only',
+      'UM-GET-003',
+      '--repeat',
+      '2',
+    ]);
     expect(flaky.code).toBe(1);
     const q = flaky.report().requirements.find((x) => x.id === 'UM-GET-003')!;
     expect(q.stability).toBe('flaky');
@@ -125,21 +183,38 @@ describe('omega-conformance: verdicts and exit codes', () => {
     expect(partial.code).toBe(0);
     expect(partial.report().outcome).toBe('partial');
     expect(verdictOf(partial.report(), 'UM-TMO-002')).toBe('not-verified');
-    const complete = await runCli(['--dialect', 'seed', '--only', 'UM-TMO', '--clock', 'none', '--require-complete']);
+    const complete = await runCli([
+      '--dialect',
+      'seed',
+      '--only',
+      'UM-TMO',
+      '--clock',
+      'none',
+      '--require-complete',
+    ]);
     expect(complete.code).toBe(1);
   });
 
   it('emits one JSON event per line with --json-lines', async () => {
     const r = await runCli(['--dialect', 'tensamin', '--only', 'SES', '--json-lines']);
     expect(r.code).toBe(0);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string });
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string });
     expect(events[0]?.event).toBe('start');
     expect(events.some((e) => e.event === 'scenario')).toBe(true);
     expect(events.at(-1)?.event).toBe('end');
   });
 
   it('certifies a --command target over TLS, probing its dialect', async () => {
-    const r = await runCli(['--command', `OMEGA_DIALECT=tensamin ${REFERENCE_COMMAND}`, '--tls', '--only', 'UM-GET,SES']);
+    const r = await runCli([
+      '--command',
+      `OMEGA_DIALECT=tensamin ${REFERENCE_COMMAND}`,
+      '--tls',
+      '--only',
+      'UM-GET,SES',
+    ]);
     expect(r.code).toBe(0);
     const report = r.report();
     expect(report.dialect.name).toBe('tensamin');

@@ -21,19 +21,25 @@ describe.each(DIALECTS)('harness against the reference (%s)', (dialect) => {
   afterAll(() => omega.stop());
 
   it('completes the handshake with several identities at once', async () => {
-    const sessions = await Promise.all(identities.slice(0, 4).map((id, i) => OmikronSession.connect(target(), id, `o${i}`)));
+    const sessions = await Promise.all(
+      identities.slice(0, 4).map((id, i) => OmikronSession.connect(target(), id, `o${i}`)),
+    );
     expect(sessions.every((s) => s.authenticated)).toBe(true);
     await Promise.all(sessions.map((s) => s.close()));
   });
 
   it('is refused with a key the Omega does not have on record', async () => {
     const impostor = { id: identities[0]!.id, ...generateRawKeyPair() };
-    await expect(OmikronSession.connect(target(), impostor, 'impostor')).rejects.toBeInstanceOf(HandshakeError);
+    await expect(OmikronSession.connect(target(), impostor, 'impostor')).rejects.toBeInstanceOf(
+      HandshakeError,
+    );
   });
 
   it('is refused as an Omikron the Omega does not trust', async () => {
     const stranger = { id: 999_999, ...generateRawKeyPair() };
-    await expect(OmikronSession.connect(target(), stranger, 'stranger')).rejects.toThrow(/refused at identification/);
+    await expect(OmikronSession.connect(target(), stranger, 'stranger')).rejects.toThrow(
+      /refused at identification/,
+    );
   });
 
   it('correlates 100 concurrent requests by id', async () => {
@@ -55,7 +61,9 @@ describe.each(DIALECTS)('harness against the reference (%s)', (dialect) => {
     expect(last.length).toBeGreaterThan(TRANSCRIPT_HEAD_BYTES * 2);
     expect(Buffer.byteLength(last.head)).toBeLessThanOrEqual(TRANSCRIPT_HEAD_BYTES);
     expect(last.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(s.connection.transcript.entries.some((e) => e.dir === 'in' && e.head.includes('"type":"challenge"'))).toBe(true);
+    expect(
+      s.connection.transcript.entries.some((e) => e.dir === 'in' && e.head.includes('"type":"challenge"')),
+    ).toBe(true);
     expect(s.connection.transcript.render()).toContain('->');
     await s.close();
   });
@@ -63,7 +71,9 @@ describe.each(DIALECTS)('harness against the reference (%s)', (dialect) => {
   it('proves processing order with a barrier: replies before it have all arrived', async () => {
     const s = await OmikronSession.connect(target(), identities[0]!, 'o');
     const arrived: string[] = [];
-    const pending = Array.from({ length: 20 }, (_, i) => s.call('getRegister', {}).then(() => arrived.push(`r${i}`)));
+    const pending = Array.from({ length: 20 }, (_, i) =>
+      s.call('getRegister', {}).then(() => arrived.push(`r${i}`)),
+    );
     await s.connection.barrier();
     expect(arrived).toHaveLength(20);
     await Promise.all(pending);
@@ -76,7 +86,11 @@ describe('harness bounds', () => {
     const silent = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise((r) => silent.once('listening', r));
     const port = (silent.address() as { port: number }).port;
-    const c = await Connection.open(`ws://127.0.0.1:${port}/`, { label: 'silent', timeoutMs: 300, keepaliveMs: 0 });
+    const c = await Connection.open(`ws://127.0.0.1:${port}/`, {
+      label: 'silent',
+      timeoutMs: 300,
+      keepaliveMs: 0,
+    });
     const started = Date.now();
     const err = await c.request({ type: 'get_register' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReplyTimeoutError);
@@ -87,19 +101,30 @@ describe('harness bounds', () => {
   });
 
   it('fails fast with a clear reason when nothing listens', async () => {
-    const err = await Connection.open('ws://127.0.0.1:1/ws/omikron', { label: 'nobody', timeoutMs: 1000 }).catch((e: unknown) => e);
+    const err = await Connection.open('ws://127.0.0.1:1/ws/omikron', {
+      label: 'nobody',
+      timeoutMs: 1000,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectError);
     expect(String(err)).toMatch(/cannot connect to ws:\/\/127\.0\.0\.1:1/);
   });
 
   it('fails a request at once when the target answers with a wrong id', async () => {
     const liar = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    liar.on('connection', (ws) => ws.on('message', () => ws.send(JSON.stringify({ type: 'success', id: 'not-yours' }))));
+    liar.on('connection', (ws) =>
+      ws.on('message', () => ws.send(JSON.stringify({ type: 'success', id: 'not-yours' }))),
+    );
     await new Promise((r) => liar.once('listening', r));
     const port = (liar.address() as { port: number }).port;
-    const c = await Connection.open(`ws://127.0.0.1:${port}/`, { label: 'liar', timeoutMs: 5000, keepaliveMs: 0 });
+    const c = await Connection.open(`ws://127.0.0.1:${port}/`, {
+      label: 'liar',
+      timeoutMs: 5000,
+      keepaliveMs: 0,
+    });
     const started = Date.now();
-    await expect(c.request({ type: 'get_register' })).rejects.toThrow(/which no request on this connection carried/);
+    await expect(c.request({ type: 'get_register' })).rejects.toThrow(
+      /which no request on this connection carried/,
+    );
     expect(Date.now() - started).toBeLessThan(1000);
     await c.close();
     liar.close();

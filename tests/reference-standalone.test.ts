@@ -11,11 +11,23 @@ const REFERENCE = `"${process.execPath}" --import tsx fixtures/reference/main.ts
 
 describe.each(DIALECTS)('the standalone reference (%s)', (dialect) => {
   it.each([false, true])('serves the handshake and an operation, TLS %s', async (tls) => {
-    const target = await launchCommand({ command: REFERENCE, identities, path: '/ws/omikron', startTimeoutMs: 20_000, dialect, tls, clock: 'none' });
+    const target = await launchCommand({
+      command: REFERENCE,
+      identities,
+      path: '/ws/omikron',
+      startTimeoutMs: 20_000,
+      dialect,
+      tls,
+      clock: 'none',
+    });
     try {
       expect(target.url.startsWith(tls ? 'wss://' : 'ws://')).toBe(true);
       const s = await OmikronSession.connect(
-        { url: target.url, dialect, connection: { timeoutMs: 3000, ...(target.tls ? { tls: target.tls } : {}) } },
+        {
+          url: target.url,
+          dialect,
+          connection: { timeoutMs: 3000, ...(target.tls ? { tls: target.tls } : {}) },
+        },
         identities[0]!,
         'o',
       );
@@ -30,15 +42,32 @@ describe.each(DIALECTS)('the standalone reference (%s)', (dialect) => {
 
 describe('the launch contract', () => {
   const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'fixtures/reference/main.ts'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
+    spawnSync(process.execPath, ['--import', 'tsx', 'fixtures/reference/main.ts'], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
 
   it.each([
     [{ OMEGA_PORT: '0' }, /OMEGA_TRUSTED_OMIKRONS is not set/],
     [{ OMEGA_PORT: 'x', OMEGA_TRUSTED_OMIKRONS: '[]' }, /OMEGA_PORT "x" is not a port number/],
     [{ OMEGA_PORT: '0', OMEGA_TRUSTED_OMIKRONS: '{' }, /OMEGA_TRUSTED_OMIKRONS is not JSON/],
-    [{ OMEGA_PORT: '0', OMEGA_TRUSTED_OMIKRONS: '[{"id":1,"public_key":"abc"}]' }, /not base64 of a raw 56-byte X448 key/],
-    [{ OMEGA_PORT: '0', OMEGA_TRUSTED_OMIKRONS: trustedOmikronsJson(identities), OMEGA_DIALECT: 'klingon' }, /OMEGA_DIALECT "klingon"/],
-    [{ OMEGA_PORT: '0', OMEGA_TRUSTED_OMIKRONS: trustedOmikronsJson(identities), OMEGA_REFERENCE_VARIANT: 'nope' }, /unknown reference variant "nope"/],
+    [
+      { OMEGA_PORT: '0', OMEGA_TRUSTED_OMIKRONS: '[{"id":1,"public_key":"abc"}]' },
+      /not base64 of a raw 56-byte X448 key/,
+    ],
+    [
+      { OMEGA_PORT: '0', OMEGA_TRUSTED_OMIKRONS: trustedOmikronsJson(identities), OMEGA_DIALECT: 'klingon' },
+      /OMEGA_DIALECT "klingon"/,
+    ],
+    [
+      {
+        OMEGA_PORT: '0',
+        OMEGA_TRUSTED_OMIKRONS: trustedOmikronsJson(identities),
+        OMEGA_REFERENCE_VARIANT: 'nope',
+      },
+      /unknown reference variant "nope"/,
+    ],
   ])('exits non-zero with a one-line reason for bad configuration %#', (env, reason) => {
     const r = run(env as Record<string, string>);
     expect(r.status).toBe(2);

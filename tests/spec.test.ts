@@ -17,7 +17,9 @@ describe('SPEC.md', () => {
 
   it('has a decisions table row for every open question of PROTOCOL-NOTES.md', () => {
     const section = spec.slice(spec.indexOf('## 8. Decisions'), spec.indexOf('## 9. Requirements'));
-    const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| question') && !l.startsWith('|---'));
+    const rows = section
+      .split('\n')
+      .filter((l) => l.startsWith('| ') && !l.startsWith('| question') && !l.startsWith('|---'));
     expect(rows.length).toBeGreaterThanOrEqual(13);
   });
 });
@@ -36,7 +38,18 @@ describe('the catalogue', () => {
 
   it('keeps free choices of the server out of MUST', () => {
     // Error types, units, extra fields and extensions are recorded, never judged (SPEC.md section 1).
-    for (const id of ['ENV-008', 'SES-008', 'ENC-004', 'ENC-005', 'ENC-006', 'UM-REG-008', 'UM-REG-009', 'EXT-001', 'EXT-002', 'EXT-003']) {
+    for (const id of [
+      'ENV-008',
+      'SES-008',
+      'ENC-004',
+      'ENC-005',
+      'ENC-006',
+      'UM-REG-008',
+      'UM-REG-009',
+      'EXT-001',
+      'EXT-002',
+      'EXT-003',
+    ]) {
       expect(REQUIREMENTS.find((q) => q.id === id)?.level).toBe('INFO');
     }
   });

@@ -291,7 +291,7 @@ export class Connection {
       );
       return;
     }
-    const frame = parsed.data;
+    const frame = { ...parsed.data, id: parsed.data.id ?? undefined };
     const reply: Reply = {
       type: frame.type,
       ...(frame.id === undefined ? {} : { id: frame.id }),

@@ -15,6 +15,8 @@ export interface TranscriptEntry {
   readonly sha256: string;
 }
 
+const sha256 = (payload: string | Buffer): string => createHash('sha256').update(payload).digest('hex');
+
 export class Transcript {
   private readonly started = performance.now();
   readonly entries: TranscriptEntry[] = [];
@@ -27,9 +29,16 @@ export class Transcript {
     kind: TranscriptEntry['kind'],
     payload: string | Buffer,
   ): void {
-    const buf = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
-    const headBuf = buf.subarray(0, TRANSCRIPT_HEAD_BYTES);
-    const head = kind === 'binary' ? headBuf.toString('base64') : headBuf.toString('utf8');
+    // The hot path of every request: a short text frame is its own head, and its digest is computed
+    // only when read (frames beyond the head are hashed at once, so no large frame is kept).
+    const length = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
+    let head: string;
+    if (kind !== 'binary' && typeof payload === 'string' && length <= TRANSCRIPT_HEAD_BYTES) head = payload;
+    else {
+      const headBuf = (typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload).subarray(0, TRANSCRIPT_HEAD_BYTES);
+      head = kind === 'binary' ? headBuf.toString('base64') : headBuf.toString('utf8');
+    }
+    let digest: string | undefined = length > TRANSCRIPT_HEAD_BYTES ? sha256(payload) : undefined;
     if (this.entries.length >= this.limit) this.entries.shift(); // a long run keeps its latest frames
     this.entries.push({
       t: Math.round((performance.now() - this.started) * 10) / 10,
@@ -37,8 +46,11 @@ export class Transcript {
       dir,
       kind,
       head,
-      length: buf.length,
-      sha256: createHash('sha256').update(buf).digest('hex'),
+      length,
+      get sha256() {
+        digest ??= sha256(payload);
+        return digest;
+      },
     });
   }
 

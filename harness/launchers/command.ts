@@ -88,14 +88,21 @@ export async function launchCommand(o: CommandOptions): Promise<LaunchedTarget> 
     Object.assign(env, ft.env);
     clock = { kind: 'faketime', file: ft.file };
   } else if (o.clock === 'none') {
-    clock = { kind: 'none', reason: 'no clock control for this target (use --clock faketime or --clock control:URL)' };
+    clock = {
+      kind: 'none',
+      reason: 'no clock control for this target (use --clock faketime or --clock control:URL)',
+    };
   } else {
     clock = { kind: 'control', url: o.clock.controlUrl };
   }
 
   const tail = new OutputTail();
   // Its own process group, so stopping it stops whatever the shell started.
-  const child: ChildProcess = spawn('/bin/sh', ['-c', o.command], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn('/bin/sh', ['-c', o.command], {
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (c: Buffer) => tail.push(c, 'out'));
   child.stderr?.on('data', (c: Buffer) => tail.push(c, 'err'));
   let exited: string | null = null;
@@ -129,11 +136,15 @@ export async function launchCommand(o: CommandOptions): Promise<LaunchedTarget> 
   const deadline = Date.now() + o.startTimeoutMs;
   while (!(await portOpen(port))) {
     if (exited !== null) {
-      throw new LaunchError(`the server command ${exited} before listening on port ${port}. Its last output:\n${tail.text() || '(none)'}`);
+      throw new LaunchError(
+        `the server command ${exited} before listening on port ${port}. Its last output:\n${tail.text() || '(none)'}`,
+      );
     }
     if (Date.now() > deadline) {
       await kill();
-      throw new LaunchError(`the server command did not listen on 127.0.0.1:${port} within ${o.startTimeoutMs} ms. Its last output:\n${tail.text() || '(none)'}`);
+      throw new LaunchError(
+        `the server command did not listen on 127.0.0.1:${port} within ${o.startTimeoutMs} ms. Its last output:\n${tail.text() || '(none)'}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -25,7 +25,9 @@ export interface FaketimeSetup {
 export function prepareFaketime(): FaketimeSetup {
   const library = findLibfaketime();
   if (!library) {
-    throw new LaunchError('--clock faketime needs libfaketime, which is not installed: apt-get install -y faketime');
+    throw new LaunchError(
+      '--clock faketime needs libfaketime, which is not installed: apt-get install -y faketime',
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), 'omega-faketime-'));
   const file = join(dir, 'offset');

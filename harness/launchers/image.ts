@@ -45,20 +45,32 @@ const STOP_GRACE_MS = 3000;
 const FAKETIME_MOUNT = '/omega-faketime';
 /** The launcher sets these; an --image-env cannot change them. */
 const CONTRACT_KEYS = ['OMEGA_HOST', 'OMEGA_PORT', 'OMEGA_TRUSTED_OMIKRONS'];
-const FAKETIME_KEYS = ['LD_PRELOAD', 'FAKETIME_TIMESTAMP_FILE', 'FAKETIME_NO_CACHE', 'FAKETIME_DONT_FAKE_MONOTONIC'];
+const FAKETIME_KEYS = [
+  'LD_PRELOAD',
+  'FAKETIME_TIMESTAMP_FILE',
+  'FAKETIME_NO_CACHE',
+  'FAKETIME_DONT_FAKE_MONOTONIC',
+];
 
 /** Parse --image-env K=V values; throws a UsageError naming the bad one. */
-export function parseImageEnv(entries: readonly string[], opts: { faketime: boolean; dialect?: Dialect }): Record<string, string> {
+export function parseImageEnv(
+  entries: readonly string[],
+  opts: { faketime: boolean; dialect?: Dialect },
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const entry of entries) {
     const eq = entry.indexOf('=');
     const key = eq < 0 ? entry : entry.slice(0, eq);
     if (eq < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-      throw new UsageError(`--image-env takes KEY=VALUE with KEY a variable name (letters, digits, _), not "${entry}"`);
+      throw new UsageError(
+        `--image-env takes KEY=VALUE with KEY a variable name (letters, digits, _), not "${entry}"`,
+      );
     }
     if (CONTRACT_KEYS.includes(key)) {
       const hint = key === 'OMEGA_PORT' ? ' (use --container-port)' : '';
-      throw new UsageError(`--image-env ${key}: the suite sets ${key} itself under the launch contract${hint}`);
+      throw new UsageError(
+        `--image-env ${key}: the suite sets ${key} itself under the launch contract${hint}`,
+      );
     }
     if (opts.faketime && FAKETIME_KEYS.includes(key)) {
       throw new UsageError(`--image-env ${key}: --clock faketime sets ${key} itself`);
@@ -188,12 +200,16 @@ const NO_ENGINE_HINT = 'install docker.io and start dockerd (see README; .ci/doc
 
 async function runtimeClient(tc: Testcontainers): Promise<RuntimeClient> {
   if (!process.env.DOCKER_HOST && !existsSync('/var/run/docker.sock')) {
-    throw new LaunchError(`no Docker engine answers at /var/run/docker.sock (it does not exist): ${NO_ENGINE_HINT}`);
+    throw new LaunchError(
+      `no Docker engine answers at /var/run/docker.sock (it does not exist): ${NO_ENGINE_HINT}`,
+    );
   }
   try {
     return await tc.getContainerRuntimeClient();
   } catch (e) {
-    throw new LaunchError(`no Docker engine answers at ${dockerWhere()} (${(e as Error).message}): ${NO_ENGINE_HINT}`);
+    throw new LaunchError(
+      `no Docker engine answers at ${dockerWhere()} (${(e as Error).message}): ${NO_ENGINE_HINT}`,
+    );
   }
 }
 
@@ -243,7 +259,10 @@ async function removeLabelled(client: RuntimeClient, launch?: string): Promise<n
 function boundTo(tc: Testcontainers, hostIp: string): typeof GenericContainer {
   return class extends tc.GenericContainer {
     protected override async beforeContainerCreated(): Promise<void> {
-      const bindings = (this.hostConfig.PortBindings ?? {}) as Record<string, { HostIp?: string; HostPort?: string }[]>;
+      const bindings = (this.hostConfig.PortBindings ?? {}) as Record<
+        string,
+        { HostIp?: string; HostPort?: string }[]
+      >;
       for (const list of Object.values(bindings)) for (const b of list) b.HostIp = hostIp;
     }
   };
@@ -265,7 +284,9 @@ export async function launchImage(o: ImageOptions): Promise<LaunchedTarget> {
   try {
     exists = await client.image.exists(tc.ImageName.fromString(o.image));
   } catch (e) {
-    throw new LaunchError(`cannot look up image ${o.image} in the Docker engine at ${dockerWhere()}: ${(e as Error).message}`);
+    throw new LaunchError(
+      `cannot look up image ${o.image} in the Docker engine at ${dockerWhere()}: ${(e as Error).message}`,
+    );
   }
   if (!exists) {
     throw new LaunchError(
@@ -327,10 +348,14 @@ export async function launchImage(o: ImageOptions): Promise<LaunchedTarget> {
     const output = `Its last output:\n${tail.text() || '(none)'}`;
     const cause = (e as Error).message;
     if (e instanceof ContainerExited) {
-      throw new LaunchError(`image ${o.image}: the container ${cause} before answering on port ${containerPort}. ${output}`);
+      throw new LaunchError(
+        `image ${o.image}: the container ${cause} before answering on port ${containerPort}. ${output}`,
+      );
     }
     if (waitLog && /not received after|Log stream ended/.test(cause)) {
-      throw new LaunchError(`image ${o.image}: no log line matched --wait-log ${waitLog} within ${o.startTimeoutMs} ms (${cause}). ${output}`);
+      throw new LaunchError(
+        `image ${o.image}: no log line matched --wait-log ${waitLog} within ${o.startTimeoutMs} ms (${cause}). ${output}`,
+      );
     }
     throw new LaunchError(`image ${o.image} did not start: ${cause.split('\n')[0]}. ${output}`);
   }

@@ -9,7 +9,9 @@ export interface GeneratedCertificate {
   readonly keyFile: string;
 }
 
-export async function generateCertificate(dir = mkdtempSync(join(tmpdir(), 'omega-tls-'))): Promise<GeneratedCertificate> {
+export async function generateCertificate(
+  dir = mkdtempSync(join(tmpdir(), 'omega-tls-')),
+): Promise<GeneratedCertificate> {
   const pems = await generate([{ name: 'commonName', value: 'omega-conformance test server' }], {
     keyType: 'ec',
     curve: 'P-256',
@@ -19,7 +21,14 @@ export async function generateCertificate(dir = mkdtempSync(join(tmpdir(), 'omeg
       { name: 'basicConstraints', cA: true },
       { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }, { type: 2, value: 'localhost' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 7, ip: '127.0.0.1' },
+          { type: 7, ip: '::1' },
+          { type: 2, value: 'localhost' },
+        ],
+      },
     ],
   });
   const certFile = join(dir, 'cert.pem');

@@ -4,6 +4,8 @@ import { basename } from 'node:path';
 import { ReferenceOmega } from '../../fixtures/reference/server.ts';
 import { applyVariant, type FaultyVariant } from '../../fixtures/variants/variant.ts';
 import { fixtureIdentities } from '../identity/identities.ts';
+import { MUTANT_LOAD } from '../load/config.ts';
+import { withLoadIdentities } from '../load/identities.ts';
 import type { Dialect } from '../protocol/dialect.ts';
 import type { CheckCollector, ScenarioResult } from '../run/collector.ts';
 import { runSuites } from '../run/run-suites.ts';
@@ -41,7 +43,9 @@ async function onePass(
   options: RunVariantOptions,
   files: readonly string[] | undefined,
 ): Promise<Pass> {
-  const identities = fixtureIdentities();
+  // loadOnly variants run with the load profile: one identity per load connection.
+  const load = variant?.loadOnly ? MUTANT_LOAD : undefined;
+  const identities = load ? withLoadIdentities(fixtureIdentities(), load.connections) : fixtureIdentities();
   const omega = await ReferenceOmega.start({
     dialect: options.dialect,
     trusted: identities,
@@ -59,6 +63,7 @@ async function onePass(
       runPrefix: `m${Math.random().toString(36).slice(2, 5)}`,
       seed: options.seed ?? MUTANT_SEED,
       runs: options.runs ?? MUTANT_RUNS,
+      ...(load ? { load } : {}),
     };
     const progress = options.progress;
     const collector = await runSuites(target, {

@@ -77,10 +77,11 @@ function joinWithin(units: readonly string[], max: number): string {
 /**
  * Well-formed text (no lone surrogates) whose UTF-16 length, as zod counts it, is within [min, max].
  * At most max code points too, so a server counting characters sees it within the limit as well.
+ * `ascii`: printable ASCII only.
  */
-export function textWithin(min: number, max: number): fc.Arbitrary<string> {
+export function textWithin(min: number, max: number, ascii = false): fc.Arbitrary<string> {
   return fc
-    .array(TEXT_UNIT, { minLength: min, maxLength: max })
+    .array(ascii ? PRINTABLE_ASCII : TEXT_UNIT, { minLength: min, maxLength: max })
     .map((units) => joinWithin(units, max))
     .filter((s) => s.length >= min);
 }
@@ -114,16 +115,21 @@ export const AVATAR_MAX_CHARS = 128;
 /** Largest anyText generated. */
 const ANY_TEXT_MAX = 40;
 
+export interface ArbitraryOptions {
+  /** Text in printable ASCII only (other scripts are still within the limits, but a server may refuse them). */
+  readonly ascii?: boolean;
+}
+
 /**
  * A value the field kind's zod schema (zodFor) accepts, within the documented limits.
  * The switch is exhaustive: a new FieldKind does not compile until it has a generator.
  */
-export function arbitraryFor(f: FieldKind): fc.Arbitrary<unknown> {
+export function arbitraryFor(f: FieldKind, opts: ArbitraryOptions = {}): fc.Arbitrary<unknown> {
   switch (f.kind) {
     case 'id':
       return ID;
     case 'text':
-      return textWithin(f.min, f.max);
+      return textWithin(f.min, f.max, opts.ascii);
     case 'base64':
       return base64Within(f.max ?? AVATAR_MAX_CHARS);
     case 'publicKey':
@@ -143,7 +149,7 @@ export function arbitraryFor(f: FieldKind): fc.Arbitrary<unknown> {
     case 'idList':
       return fc.array(ID, { maxLength: 8 });
     case 'anyText':
-      return textWithin(0, ANY_TEXT_MAX);
+      return textWithin(0, ANY_TEXT_MAX, opts.ascii);
     default: {
       const unknownKind: never = f;
       throw new Error(`no arbitrary for field kind ${JSON.stringify(unknownKind)}`);
@@ -360,6 +366,39 @@ export function validData(
     if (spec.required) required.push(name);
   }
   return fc.record(model, { requiredKeys: required }) as fc.Arbitrary<Record<string, unknown>>;
+}
+
+/**
+ * Valid `data` naming the required fields and a few of the optional ones: mostly one or two, so
+ * single-field changes and particular pairs come up often (validData names most of them).
+ */
+export function validDataFew(
+  op: OperationName,
+  dialect: Dialect,
+  overrides: FieldOverrides = {},
+  opts: ArbitraryOptions = {},
+): fc.Arbitrary<Record<string, unknown>> {
+  const fields = Object.entries(requestFields(op, dialect));
+  const optional = fields.filter(([, f]) => !f.required).map(([name]) => name);
+  const value = (name: string, spec: FieldSpec): fc.Arbitrary<unknown> =>
+    overrides[name] ?? arbitraryFor(spec.kind, opts);
+  const required = fc.record(
+    Object.fromEntries(fields.filter(([, f]) => f.required).map(([name, f]) => [name, value(name, f)])),
+  );
+  if (optional.length === 0) return required as fc.Arbitrary<Record<string, unknown>>;
+  const chosen = fc.oneof(
+    { weight: 3, arbitrary: fc.subarray(optional, { minLength: 1, maxLength: 1 }) },
+    { weight: 3, arbitrary: fc.subarray(optional, { minLength: 2, maxLength: 2 }) },
+    { weight: 2, arbitrary: fc.subarray(optional) },
+  );
+  const specs = Object.fromEntries(fields);
+  return fc
+    .tuple(required, chosen)
+    .chain(([req, names]) =>
+      fc
+        .tuple(...names.map((n) => value(n, specs[n]!)))
+        .map((values) => ({ ...req, ...Object.fromEntries(names.map((n, i) => [n, values[i]])) })),
+    );
 }
 
 export function validRequest(

@@ -16,7 +16,8 @@ export function dataSchema(fields: Fields): z.ZodObject {
 /** Any frame from the Omega: a JSON object with a string type. */
 export const incomingFrame = z.looseObject({
   type: z.string(),
-  id: z.string().optional(),
+  // A reply to a frame that had no id may carry "id": null; that is "no id", not a protocol error.
+  id: z.string().nullable().optional(),
   data: z.unknown().optional(),
 });
 export type IncomingFrame = z.infer<typeof incomingFrame>;

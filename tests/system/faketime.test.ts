@@ -7,7 +7,9 @@ import { requireLibfaketime } from './require-tool.ts';
 describe('--clock faketime on a --command target', () => {
   it('certifies the reference in full, the timeout requirements included', async () => {
     requireLibfaketime();
-    const r = await runCli(['--command', REFERENCE_COMMAND, '--clock', 'faketime', '--dialect', 'seed'], { timeoutMs: 240_000 });
+    const r = await runCli(['--command', REFERENCE_COMMAND, '--clock', 'faketime', '--dialect', 'seed'], {
+      timeoutMs: 240_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     const report = r.report();
     expect(report.outcome).toBe('passed');
@@ -17,7 +19,16 @@ describe('--clock faketime on a --command target', () => {
 
   it('fails a server without a timeout on UM-TMO-002', async () => {
     requireLibfaketime();
-    const r = await runCli(['--command', `OMEGA_REFERENCE_VARIANT=no-timeout ${REFERENCE_COMMAND}`, '--clock', 'faketime', '--dialect', 'tensamin', '--only', 'UM-TMO']);
+    const r = await runCli([
+      '--command',
+      `OMEGA_REFERENCE_VARIANT=no-timeout ${REFERENCE_COMMAND}`,
+      '--clock',
+      'faketime',
+      '--dialect',
+      'tensamin',
+      '--only',
+      'UM-TMO',
+    ]);
     expect(r.code).toBe(1);
     expect(verdictOf(r.report(), 'UM-TMO-002')).toBe('failed');
     expect(r.file('junit.xml')).toMatch(/UM-TMO-002[^>]*>\s*<failure/);
@@ -25,7 +36,10 @@ describe('--clock faketime on a --command target', () => {
   });
 
   it('certifies the reference in full over TLS', async () => {
-    const r = await runCli(['--command', REFERENCE_COMMAND, '--tls', '--dialect', 'tensamin', '--clock', 'faketime'], { timeoutMs: 240_000 });
+    const r = await runCli(
+      ['--command', REFERENCE_COMMAND, '--tls', '--dialect', 'tensamin', '--clock', 'faketime'],
+      { timeoutMs: 240_000 },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.report().target.url.startsWith('wss://')).toBe(true);
   });

@@ -33,7 +33,14 @@ function chromium(args: string[]): { dom: string; log: string } {
 
 describe('report.html in headless Chromium', () => {
   it('renders a failing run: verdict banner, the failed requirement, filters live, no console error', async () => {
-    const run = await runCli(['--reference-variant', 'lookup-username-first', '--dialect', 'seed', '--only', 'UM-GET']);
+    const run = await runCli([
+      '--reference-variant',
+      'lookup-username-first',
+      '--dialect',
+      'seed',
+      '--only',
+      'UM-GET',
+    ]);
     expect(run.code).toBe(1);
     const page = `file://${join(run.dir, 'report.html')}`;
     const { dom, log } = chromium(['--dump-dom', page]);

@@ -4,7 +4,7 @@
 // Needs a Docker engine (bash .ci/docker-engine.sh start) and libfaketime; fails loudly without.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, verdictOf } from '../cli-helpers.ts';
 import { requireLibfaketime } from './require-tool.ts';
 
@@ -15,7 +15,10 @@ const CLI_TIMEOUT_MS = 240_000;
 /** A Docker engine must answer; the test fails naming what is missing otherwise (never skips). */
 function requireDockerEngine(): void {
   const where = process.env.DOCKER_HOST ?? '/var/run/docker.sock';
-  const r = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
     throw new Error('the docker client is missing: apt-get install -y docker.io (.ci/run installs it)');
   }
@@ -27,7 +30,9 @@ function requireDockerEngine(): void {
 }
 
 function containersLeft(): string[] {
-  const r = spawnSync('docker', ['ps', '-a', '-q', '--filter', 'label=omega-conformance=1'], { encoding: 'utf8' });
+  const r = spawnSync('docker', ['ps', '-a', '-q', '--filter', 'label=omega-conformance=1'], {
+    encoding: 'utf8',
+  });
   return r.stdout.split('\n').filter(Boolean);
 }
 
@@ -35,16 +40,28 @@ function note(text: string): void {
   process.stderr.write(`[image.test] ${text}\n`);
 }
 
-describe('--image: the reference Omega as a container image', () => {
-  beforeAll(() => {
-    requireDockerEngine();
-    const t0 = Date.now();
-    const r = spawnSync('bash', [BUILD, IMAGE], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-    if (r.status !== 0) throw new Error(`building ${IMAGE} failed (status ${r.status}):\n${r.stderr}${r.stdout}`);
-    note(`built ${IMAGE} in ${Date.now() - t0} ms`);
-  }, 180_000);
+/** Build the image once per file; every test asks for it, so each fails by itself without an engine. */
+let built: { ok: true } | { ok: false; error: Error } | undefined;
+function requireImage(): void {
+  if (!built) {
+    try {
+      requireDockerEngine();
+      const t0 = Date.now();
+      const r = spawnSync('bash', [BUILD, IMAGE], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+      if (r.status !== 0)
+        throw new Error(`building ${IMAGE} failed (status ${r.status}):\n${r.stderr}${r.stdout}`);
+      note(`built ${IMAGE} in ${Date.now() - t0} ms`);
+      built = { ok: true };
+    } catch (e) {
+      built = { ok: false, error: e as Error };
+    }
+  }
+  if (!built.ok) throw built.error;
+}
 
+describe('--image: the reference Omega as a container image', () => {
   it('certifies the reference image: conformant, the timeout not verified without a clock', async () => {
+    requireImage();
     const r = await runCli(['--image', IMAGE, '--dialect', 'seed', '--quiet'], { timeoutMs: CLI_TIMEOUT_MS });
     note(`reference image certified in ${r.ms} ms`);
     expect(r.code, r.stderr).toBe(0);
@@ -60,6 +77,7 @@ describe('--image: the reference Omega as a container image', () => {
   });
 
   it('certifies the reference image under libfaketime: passed, the timeout requirements included', async () => {
+    requireImage();
     requireLibfaketime();
     const r = await runCli(['--image', IMAGE, '--dialect', 'seed', '--clock', 'faketime', '--quiet'], {
       timeoutMs: CLI_TIMEOUT_MS,
@@ -74,8 +92,17 @@ describe('--image: the reference Omega as a container image', () => {
   });
 
   it('fails the faulty variant lookup-username-first on UM-GET-003 in every report, with the container logs', async () => {
+    requireImage();
     const r = await runCli(
-      ['--image', IMAGE, '--dialect', 'seed', '--image-env', 'OMEGA_REFERENCE_VARIANT=lookup-username-first', '--quiet'],
+      [
+        '--image',
+        IMAGE,
+        '--dialect',
+        'seed',
+        '--image-env',
+        'OMEGA_REFERENCE_VARIANT=lookup-username-first',
+        '--quiet',
+      ],
       { timeoutMs: CLI_TIMEOUT_MS },
     );
     note(`faulty image certified in ${r.ms} ms`);
@@ -92,6 +119,7 @@ describe('--image: the reference Omega as a container image', () => {
   });
 
   it('exits 2 naming what is wrong: an image that is not there, a malformed --image-env, a container that dies', async () => {
+    requireImage();
     const missing = await runCli(['--image', 'omega-no-such-image:local', '--dialect', 'seed']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/image omega-no-such-image:local is not in the local images/);
