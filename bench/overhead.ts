@@ -14,8 +14,12 @@ export interface Overhead {
   readonly rounds: number;
   readonly harnessPerS: number;
   readonly barePerS: number;
-  /** Median over rounds of harness/bare, each pair measured back to back (robust to a busy machine). */
+  /** Median over rounds of harness/bare, each pair measured back to back. */
   readonly ratio: number;
+  /** The same per CPU second of this process: what the harness costs, whatever else the machine runs. */
+  readonly harnessPerCpuS: number;
+  readonly barePerCpuS: number;
+  readonly cpuRatio: number;
   readonly harnessRuns: number[];
   readonly bareRuns: number[];
 }
@@ -60,34 +64,50 @@ class Bare {
   }
 }
 
-async function bareRate(url: string, identity: OmikronIdentity, n: number): Promise<number> {
-  const b = await Bare.connect(url, identity);
+/** Round trips per second of wall time and of this process's CPU time (client and server both live here). */
+export interface Rate {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+function clock(): () => Rate {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  return () => {
+    const c = process.cpuUsage(c0);
+    return { wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
+  };
+}
+
+async function bareRate(url: string, identity: OmikronIdentity, n: number): Promise<Rate> {
+  const b = await Bare.connect(url, identity);
+  const stop = clock();
   for (let i = 0; i < n; i++) {
     const id = `b${i}`;
     const r = JSON.parse(await b.ask({ type: 'get_register', id, data: {} })) as { type: string; id: string };
     if (r.id !== id || r.type !== 'get_register') throw new Error(`bare client: unexpected reply ${JSON.stringify(r)}`);
   }
-  const s = (performance.now() - t0) / 1000;
+  const s = stop();
   b.close();
-  return n / s;
+  return { wall: n / s.wall, cpu: n / s.cpu };
 }
 
-async function harnessRate(target: TargetDescriptor, n: number): Promise<number> {
+async function harnessRate(target: TargetDescriptor, n: number): Promise<Rate> {
   const t = new ScenarioContext(target, 'UM-REG-001', ['UM-REG-001']);
   const o = await t.omikron(0);
-  const t0 = performance.now();
+  const stop = clock();
   for (let i = 0; i < n; i++) {
     t.expectSuccess('UM-REG-001', 'getRegister', await o.call('getRegister', {}), 'get_register');
   }
-  const s = (performance.now() - t0) / 1000;
+  const s = stop();
   await t.closeAll();
-  return n / s;
+  return { wall: n / s.wall, cpu: n / s.cpu };
 }
 
 export async function overhead(roundTrips = 5000, rounds = 5): Promise<Overhead> {
   const identities = fixtureIdentities();
-  const omega = await ReferenceOmega.start({ dialect: 'seed', trusted: identities });
+  // No heartbeat pings: the bare client would take one for a reply.
+  const omega = await ReferenceOmega.start({ dialect: 'seed', trusted: identities, heartbeatMs: 3_600_000 });
   const target: TargetDescriptor = {
     label: 'bench',
     url: omega.url,
@@ -99,8 +119,8 @@ export async function overhead(roundTrips = 5000, rounds = 5): Promise<Overhead>
     seed: 1,
     runs: 1,
   };
-  const harnessRuns: number[] = [];
-  const bareRuns: number[] = [];
+  const harnessRuns: Rate[] = [];
+  const bareRuns: Rate[] = [];
   try {
     // Warm-up: both paths keep speeding up for some 10 000 round trips (JIT); then timed rounds,
     // in alternating order.
@@ -120,14 +140,17 @@ export async function overhead(roundTrips = 5000, rounds = 5): Promise<Overhead>
   } finally {
     await omega.stop();
   }
-  const ratio = median(harnessRuns.map((h, i) => h / bareRuns[i]!));
+  const two = (x: number) => Math.round(x * 100) / 100;
   return {
     roundTrips,
     rounds,
-    harnessPerS: Math.round(median(harnessRuns)),
-    barePerS: Math.round(median(bareRuns)),
-    ratio: Math.round(ratio * 100) / 100,
-    harnessRuns: harnessRuns.map(Math.round),
-    bareRuns: bareRuns.map(Math.round),
+    harnessPerS: Math.round(median(harnessRuns.map((r) => r.wall))),
+    barePerS: Math.round(median(bareRuns.map((r) => r.wall))),
+    ratio: two(median(harnessRuns.map((h, i) => h.wall / bareRuns[i]!.wall))),
+    harnessPerCpuS: Math.round(median(harnessRuns.map((r) => r.cpu))),
+    barePerCpuS: Math.round(median(bareRuns.map((r) => r.cpu))),
+    cpuRatio: two(median(harnessRuns.map((h, i) => h.cpu / bareRuns[i]!.cpu))),
+    harnessRuns: harnessRuns.map((r) => Math.round(r.wall)),
+    bareRuns: bareRuns.map((r) => Math.round(r.wall)),
   };
 }

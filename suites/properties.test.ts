@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { Envelope, Reply } from '../harness/client/connection.ts';
-import { ReplyTimeoutError, TargetDownError } from '../harness/client/errors.ts';
+import { TargetDownError } from '../harness/client/errors.ts';
 import type { OmikronSession } from '../harness/client/session.ts';
 import {
   anyNearValidRequest,
@@ -251,8 +251,7 @@ async function survival<T>(what: string, step: () => Promise<T>): Promise<T> {
     return await step();
   } catch (e) {
     if (e instanceof TargetDownError) throw e;
-    const slow = e instanceof PropertyFailure ? e.slow : e instanceof ReplyTimeoutError;
-    throw new PropertyFailure('BAD-010', `${what}: ${(e as Error).message}`, {}, slow);
+    throw new PropertyFailure('BAD-010', `${what}: ${(e as Error).message}`);
   }
 }
 
@@ -300,8 +299,6 @@ scenario(
               throw new PropertyFailure(
                 'BAD-010',
                 `after the frames, the connection neither answered a ping nor closed: ${why}`,
-                {},
-                pongs.some((p) => p.status === 'rejected' && p.reason instanceof ReplyTimeoutError),
               );
             }
           }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import WebSocket, { type RawData } from 'ws';
-import { incomingFrame } from '../protocol/schemas.ts';
+import { type IncomingFrame, incomingFrame } from '../protocol/schemas.ts';
 import { ConnectError, ConnectionClosedError, ProtocolViolation, ReplyTimeoutError } from './errors.ts';
 import { Transcript } from './transcript.ts';
 
@@ -268,13 +268,19 @@ export class Connection {
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
-    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    this.transcript.record(this.label, 'in', isBinary ? 'binary' : 'text', buf);
+    const buf = Array.isArray(data)
+      ? Buffer.concat(data)
+      : Buffer.isBuffer(data)
+        ? data
+        : Buffer.from(data as ArrayBuffer);
     if (isBinary) {
+      this.transcript.record(this.label, 'in', 'binary', buf);
       this.anomalies.push({ kind: 'binary', length: buf.length });
       return;
     }
     const text = buf.toString('utf8');
+    // Decoded once; the bytes themselves go to the transcript only when they are not valid UTF-8.
+    this.transcript.record(this.label, 'in', 'text', Buffer.byteLength(text) === buf.length ? text : buf);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -283,7 +289,7 @@ export class Connection {
       this.failSolePending(`sent a frame that is not JSON: ${text.slice(0, 120)}`);
       return;
     }
-    const parsed = incomingFrame.safeParse(json);
+    const parsed = isPlainFrame(json) ? { success: true as const, data: json } : incomingFrame.safeParse(json);
     if (!parsed.success) {
       this.anomalies.push({ kind: 'not-json', frame: text.slice(0, 200) });
       this.failSolePending(
@@ -344,6 +350,13 @@ export class Connection {
     clearTimeout(p.timer);
     p.reject(new ProtocolViolation(this.label, `waiting for ${p.what}, the target ${message}`));
   }
+}
+
+/** What incomingFrame accepts, checked without zod on the hot path (zod only for the rest). */
+function isPlainFrame(json: unknown): json is IncomingFrame {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
+  const o = json as { type?: unknown; id?: unknown };
+  return typeof o.type === 'string' && (o.id === undefined || o.id === null || typeof o.id === 'string');
 }
 
 export const isCloseInfo = (r: Reply | CloseInfo | 'timeout'): r is CloseInfo =>

@@ -17,6 +17,31 @@ export interface TranscriptEntry {
 
 const sha256 = (payload: string | Buffer): string => createHash('sha256').update(payload).digest('hex');
 
+/** An entry whose digest is computed when first read (from the frame, kept while it is at most the head). */
+class Entry implements TranscriptEntry {
+  #digest: string | undefined;
+  #frame: string | Buffer | undefined;
+  constructor(
+    readonly t: number,
+    readonly connection: string,
+    readonly dir: TranscriptEntry['dir'],
+    readonly kind: TranscriptEntry['kind'],
+    readonly head: string,
+    readonly length: number,
+    digestOrFrame: string | Buffer,
+  ) {
+    if (length > TRANSCRIPT_HEAD_BYTES) this.#digest = digestOrFrame as string;
+    else this.#frame = digestOrFrame;
+  }
+  get sha256(): string {
+    if (this.#digest === undefined) {
+      this.#digest = sha256(this.#frame!);
+      this.#frame = undefined;
+    }
+    return this.#digest;
+  }
+}
+
 export class Transcript {
   private readonly started = performance.now();
   readonly entries: TranscriptEntry[] = [];
@@ -38,20 +63,9 @@ export class Transcript {
       const headBuf = (typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload).subarray(0, TRANSCRIPT_HEAD_BYTES);
       head = kind === 'binary' ? headBuf.toString('base64') : headBuf.toString('utf8');
     }
-    let digest: string | undefined = length > TRANSCRIPT_HEAD_BYTES ? sha256(payload) : undefined;
     if (this.entries.length >= this.limit) this.entries.shift(); // a long run keeps its latest frames
-    this.entries.push({
-      t: Math.round((performance.now() - this.started) * 10) / 10,
-      connection,
-      dir,
-      kind,
-      head,
-      length,
-      get sha256() {
-        digest ??= sha256(payload);
-        return digest;
-      },
-    });
+    const t = Math.round((performance.now() - this.started) * 10) / 10;
+    this.entries.push(new Entry(t, connection, dir, kind, head, length, length > TRANSCRIPT_HEAD_BYTES ? sha256(payload) : payload));
   }
 
   note(connection: string, text: string): void {

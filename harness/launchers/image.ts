@@ -1,7 +1,7 @@
 // --image: start a container image under the launch contract with testcontainers, stop it afterwards.
 // What works on machines without a registry, and the traps: /work/shared/CONTAINERS.md.
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { hostname } from 'node:os';
 import { basename, dirname } from 'node:path';
@@ -268,6 +268,10 @@ function boundTo(tc: Testcontainers, hostIp: string): typeof GenericContainer {
   };
 }
 
+function removeFolder(folder: string | undefined): void {
+  if (folder) rmSync(folder, { recursive: true, force: true });
+}
+
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
@@ -303,12 +307,14 @@ export async function launchImage(o: ImageOptions): Promise<LaunchedTarget> {
     ...(o.dialect ? { OMEGA_DIALECT: o.dialect } : {}),
   };
   const bindMounts: { source: string; target: string; mode: 'ro' }[] = [];
+  let clockFolder: string | undefined;
   let clock: ClockDescriptor;
   if (o.faketime) {
     // The host's libfaketime, and the offset file's folder (not the file: FaketimeClock replaces the
     // file by rename, which a single-file bind mount would not see). Readable by any container user.
     const ft = prepareFaketime();
     const folder = dirname(ft.file);
+    clockFolder = folder;
     chmodSync(folder, 0o755);
     chmodSync(ft.file, 0o644);
     bindMounts.push({ source: ft.library, target: `${FAKETIME_MOUNT}/${basename(ft.library)}`, mode: 'ro' });
@@ -344,6 +350,7 @@ export async function launchImage(o: ImageOptions): Promise<LaunchedTarget> {
   } catch (e) {
     // testcontainers removes a container that failed its wait; this removes one that never started.
     await removeLabelled(client, launch);
+    removeFolder(clockFolder);
     await Promise.race([tail.ended, new Promise((r) => setTimeout(r, 1000))]);
     const output = `Its last output:\n${tail.text() || '(none)'}`;
     const cause = (e as Error).message;
@@ -387,6 +394,7 @@ export async function launchImage(o: ImageOptions): Promise<LaunchedTarget> {
         // already stopped or removed: the sweep below makes sure
       }
       await removeLabelled(client, launch);
+      removeFolder(clockFolder);
     })();
     return stopped;
   };

@@ -56,3 +56,19 @@ export const scenarioLineSchema = z.object({
   fails: z.array(z.string()),
 });
 export type ScenarioLine = z.infer<typeof scenarioLineSchema>;
+
+/** A job handed to a serving worker (worker.ts --serve), one JSON line on its stdin. */
+export const jobLineSchema = z.object({
+  kind: z.literal('mutant-job'),
+  subject: z.string(),
+  dialect: z.enum(['seed', 'tensamin']),
+  timeoutMs: z.number().int().positive(),
+});
+export type JobLine = z.infer<typeof jobLineSchema>;
+
+/** The worker could not run a job at all (unknown variant, the target did not start ...). */
+export const jobFailedLineSchema = z.object({
+  kind: z.literal('mutant-job-failed'),
+  subject: z.string(),
+  error: z.string(),
+});

@@ -573,9 +573,13 @@ class CompleteIota extends Command {
   }
 }
 
+/** Which register ids a completion aims at: unused ones, used ones (refusals), or any. */
+type RegFocus = 'fresh' | 'used' | 'any';
+
 class CompleteUser extends Command {
   constructor(
     readonly reg: number,
+    readonly regFocus: RegFocus,
     readonly iota: number | null,
     readonly name: string,
     readonly conn: number,
@@ -585,11 +589,15 @@ class CompleteUser extends Command {
     super();
   }
   toString(): string {
-    return `completeUser(reg ${this.reg}, iota ${this.iota ?? 'unregistered'}, name like ${show(this.name)}${this.takenName ? ' taken' : ''}, conn ${this.conn})`;
+    return `completeUser(reg ${this.reg} ${this.regFocus}, iota ${this.iota ?? 'unregistered'}, name like ${show(this.name)}${this.takenName ? ' taken' : ''}, conn ${this.conn})`;
   }
   protected async exec(m: Model, r: Real): Promise<void> {
     const slot = openSlot(m, this.conn);
-    const reg = pickOf(m.regs, this.reg);
+    const aimed =
+      this.regFocus === 'any'
+        ? m.regs
+        : m.regs.filter((g) => (this.regFocus === 'fresh' ? g.state === 'fresh' : g.state !== 'fresh'));
+    const reg = pickOf(aimed.length > 0 ? aimed : m.regs, this.reg);
     if (slot === null || reg === undefined) return void r.log.push('  nothing to do');
     const iota = this.iota === null ? undefined : pickOf(m.iotas, this.iota);
     const taken = this.takenName ? pickOf(m.users.filter((u) => u.fate !== 'deleted'), this.reg) : undefined;
@@ -1066,8 +1074,15 @@ export function modelCommands(dialect: Dialect, withClock: boolean): fc.Arbitrar
     ...w(
       2,
       fc
-        .tuple(pick, fc.option(pick, { nil: null, freq: 8 }), nameLike, pick, fc.boolean())
-        .map(([g, i, n, c, taken]) => new CompleteUser(g, i, n, c, taken && g % 3 === 0)),
+        .tuple(
+          pick,
+          fc.constantFrom<RegFocus>('fresh', 'used', 'used', 'any'),
+          fc.option(pick, { nil: null, freq: 8 }),
+          nameLike,
+          pick,
+          fc.boolean(),
+        )
+        .map(([g, f, i, n, c, taken]) => new CompleteUser(g, f, i, n, c, taken && g % 3 === 0)),
     ),
     pick.map((c) => new CompleteUserUnissued(c)),
     fc
@@ -1115,7 +1130,7 @@ export async function runModel(cfg: ModelConfig, cmds: Iterable<fc.AsyncCommand<
     const e = real.failure;
     if (e instanceof PropertyFailure) {
       const steps = real.log.slice(-30).join('\n');
-      throw new PropertyFailure(e.requirement, `${e.message}\nsteps (last 30):\n${steps}`, e.detail, e.slow);
+      throw new PropertyFailure(e.requirement, `${e.message}\nsteps (last 30):\n${steps}`, e.detail);
     }
     throw e;
   }

@@ -23,8 +23,6 @@ export class PropertyFailure extends Error {
     readonly requirement: string,
     message: string,
     readonly detail: { readonly expected?: unknown; readonly actual?: unknown } = {},
-    /** It took a reply bound to notice (a timeout): shrinking is cut short after a few of these. */
-    readonly slow = false,
   ) {
     super(message);
   }
@@ -80,8 +78,8 @@ export interface PropertySpec<T> {
   /** Requirements the property judges: passed when it holds and a case exercised them. */
   readonly judged: readonly string[];
   readonly coverage: Coverage;
-  /** Slow failures (timeouts) before shrinking is cut short; 2 unless set. */
-  readonly slowFailureLimit?: number;
+  /** Time for shrinking after the first failure (default: 4 s, 3 reply bounds, or 50 ms a run). */
+  readonly shrinkBudgetMs?: number;
 }
 
 /**
@@ -95,22 +93,24 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
   const replay = parseReplay(t.target.replay);
   const seed = replay?.seed ?? t.target.seed;
   const numRuns = Math.max(1, t.target.runs);
-  const limit = spec.slowFailureLimit ?? 2;
-  let slowFailures = 0;
-  let cutShort: unknown = null;
+  // Shrinking has a time budget: once it is spent, further candidates count as passing, so
+  // fast-check stops with the smallest failing case found so far (a real one: it replays).
+  const budgetMs = spec.shrinkBudgetMs ?? Math.max(4000, 3 * t.target.timeoutMs, numRuns * 50);
+  let firstFailureAt: number | null = null;
+  let shrinkStopped = false;
   let infra: unknown = null;
 
   const guarded = async (value: T): Promise<void> => {
     if (infra !== null) throw infra;
-    if (cutShort !== null) throw cutShort;
+    if (firstFailureAt !== null && performance.now() - firstFailureAt > budgetMs) {
+      shrinkStopped = true;
+      return;
+    }
     try {
       await spec.predicate(value);
     } catch (e) {
       if (INFRA(e)) infra = e;
-      else if ((e instanceof PropertyFailure && e.slow) || e instanceof ReplyTimeoutError) {
-        slowFailures++;
-        if (slowFailures >= limit) cutShort = e;
-      }
+      firstFailureAt ??= performance.now();
       throw e;
     }
   };
@@ -150,21 +150,17 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
   // The target went away or refused us: not a property failure, the scenario ends on it.
   if (INFRA(d.errorInstance)) throw d.errorInstance;
 
-  // When shrinking was cut short by timeouts, the unshrunk example replays the real failure.
-  const path = cutShort !== null ? d.counterexamplePath.split(':')[0]! : d.counterexamplePath;
+  const path = d.counterexamplePath;
   // Run the counterexample once more so the transcript attached to the check is its own.
+  t.transcript.note('property', `re-running the shrunk counterexample of "${spec.name}"`);
   let error: unknown = d.errorInstance;
   let reproduced = true;
-  if (cutShort === null) {
-    t.transcript.note('property', `re-running the shrunk counterexample of "${spec.name}"`);
-    infra = null;
-    try {
-      await spec.predicate(fc.cloneIfNeeded(d.counterexample[0]));
-      reproduced = false;
-    } catch (e) {
-      if (INFRA(e)) throw e;
-      error = e;
-    }
+  try {
+    await spec.predicate(fc.cloneIfNeeded(d.counterexample[0]));
+    reproduced = false;
+  } catch (e) {
+    if (INFRA(e)) throw e;
+    error = e;
   }
   const failure = toPropertyFailure(error, spec.fallback);
   const req = failure.requirement;
@@ -172,7 +168,7 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
   const message = [
     `property "${spec.name}" failed: ${failure.message}`,
     `counterexample (after ${d.numRuns} runs, shrunk ${d.numShrinks} times${
-      cutShort !== null ? '; shrinking cut short after repeated timeouts, unshrunk example given' : ''
+      shrinkStopped ? `; shrinking stopped after its ${Math.round(budgetMs / 1000)} s budget` : ''
     }${reproduced ? '' : '; it did not fail again when re-run'}): ${counterexample}`,
     `seed ${seed}, path ${path}`,
     `replay: ${replayCommand(seed, path, req)}`,
@@ -211,7 +207,7 @@ export function toPropertyFailure(e: unknown, fallback: string): PropertyFailure
     const frame = /[{[].*$/.exec(e.message)?.[0] ?? '';
     return new PropertyFailure(/"type"\s*:\s*"error/.test(frame) ? 'ENV-002' : 'ENV-001', e.message);
   }
-  if (e instanceof ReplyTimeoutError) return new PropertyFailure('ENV-003', e.message, {}, true);
+  if (e instanceof ReplyTimeoutError) return new PropertyFailure('ENV-003', e.message);
   if (e instanceof ConnectionClosedError) return new PropertyFailure('ENV-003', e.message);
   const err = e instanceof Error ? e : new Error(String(e));
   return new PropertyFailure(fallback, err instanceof HarnessError ? err.message : `harness error: ${err.stack}`);

@@ -46,7 +46,7 @@ export function configHash(
 ): string {
   const config = {
     kind: t.kind,
-    where: t.kind === 'embedded' ? t.label : t.url,
+    where: t.kind === 'url' ? t.url : t.label, // launched targets get a fresh port each run
     dialect,
     identities: identities.map((i) => [i.id, i.publicKey]),
     clock: t.clock.kind,
