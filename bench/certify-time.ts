@@ -12,7 +12,9 @@ export async function certifyTime(runs: number): Promise<CertifyTime> {
   const runsMs: number[] = [];
   const exitCodes: (number | null)[] = [];
   for (let i = 0; i < runs; i++) {
-    const r = await timedChild(process.execPath, [BIN, '--quiet', '--report-dir', tempDir()], { boundMs: 600_000 });
+    const r = await timedChild(process.execPath, [BIN, '--quiet', '--report-dir', tempDir()], {
+      boundMs: 600_000,
+    });
     runsMs.push(Math.round(r.ms));
     exitCodes.push(r.code);
   }

@@ -19,9 +19,15 @@ export async function loadBench(runs: number, dialect: 'seed' | 'tensamin' = 'se
   const figures: Record<string, unknown>[] = [];
   for (let i = 0; i < runs; i++) {
     const dir = tempDir();
-    await timedChild(process.execPath, [BIN, '--quiet', '--dialect', dialect, '--load', '--only', 'ENV-006', '--report-dir', dir], { boundMs: 300_000 });
+    await timedChild(
+      process.execPath,
+      [BIN, '--quiet', '--dialect', dialect, '--load', '--only', 'ENV-006', '--report-dir', dir],
+      { boundMs: 300_000 },
+    );
     try {
-      const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { figures?: { load?: Record<string, unknown> } };
+      const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as {
+        figures?: { load?: Record<string, unknown> };
+      };
       const { histogram: _h, ...scalars } = report.figures?.load ?? {};
       figures.push(scalars);
     } catch {
@@ -29,6 +35,21 @@ export async function loadBench(runs: number, dialect: 'seed' | 'tensamin' = 'se
     }
   }
   const med = (k: (typeof KEYS)[number]) => median(figures.map((f) => Number(f[k])));
-  const problems = figures.reduce((s, f) => s + ['lost', 'wrongId', 'crossed', 'duplicates', 'readBackFailed'].reduce((a, k) => a + Number(f[k] ?? 0), 0), 0);
-  return { throughputPerS: med('throughputPerS'), p50Ms: med('p50Ms'), p95Ms: med('p95Ms'), p99Ms: med('p99Ms'), problems, runs: figures };
+  const problems = figures.reduce(
+    (s, f) =>
+      s +
+      ['lost', 'wrongId', 'crossed', 'duplicates', 'readBackFailed'].reduce(
+        (a, k) => a + Number(f[k] ?? 0),
+        0,
+      ),
+    0,
+  );
+  return {
+    throughputPerS: med('throughputPerS'),
+    p50Ms: med('p50Ms'),
+    p95Ms: med('p95Ms'),
+    p99Ms: med('p99Ms'),
+    problems,
+    runs: figures,
+  };
 }

@@ -34,7 +34,11 @@ export function timedChild(
 ): Promise<Timed> {
   const t0 = performance.now();
   return new Promise((resolvePromise) => {
-    const child = spawn(command, [...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(command, [...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let stdout = '';
     let stderr = '';
     let partial = '';

@@ -15,11 +15,16 @@ export async function mutantsBench(): Promise<MutantsBench | { readonly skipped:
   const main = join(ROOT, 'harness/mutants/main.ts');
   if (!existsSync(main)) return { skipped: 'harness/mutants/main.ts is absent' };
   const json = join(tempDir(), 'mutants.json');
-  const r = await timedChild(process.execPath, ['--import', 'tsx', main, '--no-color', '--json', json], { boundMs: 30 * 60_000 });
+  const r = await timedChild(process.execPath, ['--import', 'tsx', main, '--no-color', '--json', json], {
+    boundMs: 30 * 60_000,
+  });
   let report: Pick<MutantsBench, 'score' | 'runTimeSumMs'> = {};
   try {
     const j = JSON.parse(readFileSync(json, 'utf8')) as Pick<MutantsBench, 'score' | 'runTimeSumMs'>;
-    report = { ...(j.score ? { score: j.score } : {}), ...(j.runTimeSumMs !== undefined ? { runTimeSumMs: j.runTimeSumMs } : {}) };
+    report = {
+      ...(j.score ? { score: j.score } : {}),
+      ...(j.runTimeSumMs !== undefined ? { runTimeSumMs: j.runTimeSumMs } : {}),
+    };
   } catch {}
   return { ms: Math.round(r.ms), exitCode: r.code, ...report };
 }

@@ -1,6 +1,7 @@
 // (2) Harness overhead: sequential get_register round trips through the harness (a scenario's
 // session: correlation by id, transcript, expectSuccess's zod validation) against a bare `ws`
 // client sending the same frames to the same in-process reference. Rounds alternate the order.
+import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { ReferenceOmega } from '../fixtures/reference/server.ts';
 import { decryptChallenge, privateKeyFromRaw, publicKeyFromRaw } from '../harness/crypto/x448.ts';
@@ -42,12 +43,20 @@ class Bare {
       ws.once('error', reject);
     });
     const b = new Bare(ws);
-    const challenge = JSON.parse(await b.ask({ type: 'identification', id: 'i', data: { omikron: identity.id } })) as {
+    const challenge = JSON.parse(
+      await b.ask({ type: 'identification', id: 'i', data: { omikron: identity.id } }),
+    ) as {
       id: string;
       data: { public_key: string; challenge: string };
     };
-    const plain = decryptChallenge(challenge.data.challenge, privateKeyFromRaw(identity.privateKey), publicKeyFromRaw(challenge.data.public_key));
-    const ok = JSON.parse(await b.ask({ type: 'challenge_response', id: challenge.id, data: { challenge: plain } })) as { type: string };
+    const plain = decryptChallenge(
+      challenge.data.challenge,
+      privateKeyFromRaw(identity.privateKey),
+      publicKeyFromRaw(challenge.data.public_key),
+    );
+    const ok = JSON.parse(
+      await b.ask({ type: 'challenge_response', id: challenge.id, data: { challenge: plain } }),
+    ) as { type: string };
     if (ok.type !== 'identification_response') throw new Error(`bare handshake refused: ${ok.type}`);
     return b;
   }
@@ -83,9 +92,10 @@ async function bareRate(url: string, identity: OmikronIdentity, n: number): Prom
   const b = await Bare.connect(url, identity);
   const stop = clock();
   for (let i = 0; i < n; i++) {
-    const id = `b${i}`;
+    const id = randomUUID(); // the harness's ids: the same frames, byte for byte in size
     const r = JSON.parse(await b.ask({ type: 'get_register', id, data: {} })) as { type: string; id: string };
-    if (r.id !== id || r.type !== 'get_register') throw new Error(`bare client: unexpected reply ${JSON.stringify(r)}`);
+    if (r.id !== id || r.type !== 'get_register')
+      throw new Error(`bare client: unexpected reply ${JSON.stringify(r)}`);
   }
   const s = stop();
   b.close();

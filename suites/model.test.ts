@@ -2,7 +2,13 @@
 // connections and the clock, checked against a model of the Omega's state that holds every outcome
 // the seed allows (harness/properties/model.ts). Seed and budget: target.seed / target.runs.
 import fc from 'fast-check';
-import { type Model, type ModelConfig, modelCommands, type Real, runModel } from '../harness/properties/model.ts';
+import {
+  type Model,
+  type ModelConfig,
+  modelCommands,
+  type Real,
+  runModel,
+} from '../harness/properties/model.ts';
 import { allRanReplayPath, Coverage, parseReplay, runProperty } from '../harness/properties/runner.ts';
 import { scenario } from '../harness/scenario/scenario.ts';
 import { currentTarget } from '../harness/scenario/target.ts';
@@ -60,7 +66,14 @@ scenario(
         t.notVerified(id, `model: the one-hour timeout is not exercised without clock control (${reason})`);
     }
     const coverage = new Coverage();
-    const cfg: ModelConfig = { t, dialect: target.dialect, slots: SLOTS, clock: CLOCK, coverage, noted: new Set() };
+    const cfg: ModelConfig = {
+      t,
+      dialect: target.dialect,
+      slots: SLOTS,
+      clock: CLOCK,
+      coverage,
+      noted: new Set(),
+    };
     const replayPath = parseReplay(target.replay) ? allRanReplayPath() : undefined;
     await runProperty(t, {
       name: 'the Omega behaves like the model',

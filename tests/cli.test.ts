@@ -163,7 +163,7 @@ describe('omega-conformance: verdicts and exit codes', () => {
     expect(stable.report().requirements.find((q) => q.id === 'UM-GET-003')?.stability).toBe('stable');
     const flaky = await runCli([
       '--reference-variant',
-      'lookup-username-first-every-other-time',
+      'lookup-username-first-while-cold',
       '--dialect',
       'seed',
       '--only',

@@ -10,6 +10,8 @@ import { runCli, verdictOf } from './cli-helpers.ts';
 
 const SMALL = ['--load', '--load-connections', '10', '--load-requests', '30'];
 const ONLY = ['--only', 'ENV-006,ENV-003,ENV-005,UM-CHG-004'];
+/** A busy machine (other suites in parallel) slows every CLI run down. */
+const BOUND = { timeoutMs: 180_000 };
 
 type LoadFigures = Record<string, unknown> & { histogram: { leMs: number; count: number }[] };
 
@@ -45,13 +47,25 @@ describe('load profile: building blocks', () => {
 
 describe('load profile: against the reference', () => {
   it('the reference holds a load: nothing lost, misattributed or crossed, everything acknowledged reads back', async () => {
-    const r = await runCli(['--dialect', 'seed', ...SMALL, ...ONLY]);
+    const r = await runCli(['--dialect', 'seed', ...SMALL, ...ONLY], BOUND);
     expect(r.code, r.stderr).toBe(0);
     const report = r.report();
-    for (const id of ['ENV-006', 'ENV-003', 'ENV-005', 'UM-CHG-004']) expect(verdictOf(report, id)).toBe('passed');
-    expect(report.scenarios.some((s) => s.name.includes('load profile (10 connections × 30 requests)'))).toBe(true);
+    for (const id of ['ENV-006', 'ENV-003', 'ENV-005', 'UM-CHG-004'])
+      expect(verdictOf(report, id)).toBe('passed');
+    expect(report.scenarios.some((s) => s.name.includes('load profile (10 connections × 30 requests)'))).toBe(
+      true,
+    );
     const load = report.figures?.load as LoadFigures;
-    expect(load).toMatchObject({ connections: 10, requests: 300, replies: 300, lost: 0, wrongId: 0, crossed: 0, duplicates: 0, readBackFailed: 0 });
+    expect(load).toMatchObject({
+      connections: 10,
+      requests: 300,
+      replies: 300,
+      lost: 0,
+      wrongId: 0,
+      crossed: 0,
+      duplicates: 0,
+      readBackFailed: 0,
+    });
     expect(load.readBackChecked as number).toBeGreaterThan(0);
     expect(load.changesAcknowledged as number).toBeGreaterThan(0);
     expect(load.p99Ms as number).toBeGreaterThanOrEqual(load.p50Ms as number);
@@ -62,44 +76,73 @@ describe('load profile: against the reference', () => {
     const html = r.file('report.html');
     expect(html).toContain('<section id="load">');
     expect(html).toMatch(/<svg class="chart"[^>]*aria-label="Latency histogram/);
-  }, 120_000);
+  }, 200_000);
 
   it('without --load there is no load scenario and no load figures', async () => {
-    const r = await runCli(['--dialect', 'seed', '--only', 'ENV-006']);
+    const r = await runCli(['--dialect', 'seed', '--only', 'ENV-006'], BOUND);
     expect(r.code, r.stderr).toBe(0);
     const report = r.report();
     expect(report.scenarios.some((s) => s.name.includes('load profile'))).toBe(false);
     expect(report.figures?.load).toBeUndefined();
-  }, 120_000);
+  }, 200_000);
 
   it('a variant that crosses replies under load is caught by ENV-006, and only under load', async () => {
-    const variant = ['--dialect', 'seed', '--reference-variant', 'replies-crossed-under-load', '--timeout-ms', '2000'];
+    const variant = [
+      '--dialect',
+      'seed',
+      '--reference-variant',
+      'replies-crossed-under-load',
+      '--timeout-ms',
+      '2000',
+    ];
     const [loaded, plain] = await Promise.all([
-      runCli([...variant, ...SMALL, '--only', 'ENV-006']),
-      runCli([...variant, '--only', 'ENV-006']),
+      runCli([...variant, ...SMALL, '--only', 'ENV-006'], BOUND),
+      runCli([...variant, '--only', 'ENV-006'], BOUND),
     ]);
     expect(loaded.code, loaded.stderr).toBe(1);
     const q = loaded.report().requirements.find((x) => x.id === 'ENV-006')!;
     expect(q.verdict).toBe('failed');
     const failure = q.checks.find((c) => c.outcome === 'fail')!;
-    expect(failure.message).toMatch(/^under load \(10 connections × 30 requests\): \d+ finding\(s\); first: .*a reply to request "ld-[0-9a-f]{6}-c\d+-n\d+" of load-c\d+\/omikron-\d+ arrived on load-c\d+/);
+    expect(failure.message).toMatch(
+      /^under load \(10 connections × 30 requests\): \d+ finding\(s\); first: .*a reply to request "ld-[0-9a-f]{6}-c\d+-n\d+" of load-c\d+\/omikron-\d+ arrived on load-c\d+/,
+    );
     expect(failure.transcript).toMatch(/<- \{"type":"[a-z_]+","id":"ld-/);
     expect((loaded.report().figures?.load as LoadFigures).crossed as number).toBeGreaterThan(0);
     expect(plain.code, plain.stderr).toBe(0);
     expect(verdictOf(plain.report(), 'ENV-006')).toBe('passed');
-  }, 120_000);
+  }, 200_000);
 
   it('--url: as many connections as identities were given, and the figures say so', async () => {
     const identities = fixtureIdentities();
-    const omega = await ReferenceOmega.start({ dialect: 'seed', trusted: withLoadIdentities(identities, 0) });
+    const omega = await ReferenceOmega.start({ dialect: 'seed', trusted: identities });
     try {
-      const r = await runCli(['--url', omega.url, '--dialect', 'seed', '--load', '--load-connections', '12', '--load-requests', '10', '--only', 'ENV-006']);
+      const r = await runCli(
+        [
+          '--url',
+          omega.url,
+          '--dialect',
+          'seed',
+          '--load',
+          '--load-connections',
+          '12',
+          '--load-requests',
+          '10',
+          '--only',
+          'ENV-006',
+        ],
+        BOUND,
+      );
       expect(r.code, r.stderr).toBe(0);
       const load = r.report().figures?.load as LoadFigures;
-      expect(load).toMatchObject({ connections: identities.length, connectionsRequested: 12, lost: 0, crossed: 0 });
+      expect(load).toMatchObject({
+        connections: identities.length,
+        connectionsRequested: 12,
+        lost: 0,
+        crossed: 0,
+      });
       expect(load.note).toMatch(/8 Omikron identities were given/);
     } finally {
       await omega.stop();
     }
-  }, 120_000);
+  }, 200_000);
 });

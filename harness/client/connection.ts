@@ -289,7 +289,9 @@ export class Connection {
       this.failSolePending(`sent a frame that is not JSON: ${text.slice(0, 120)}`);
       return;
     }
-    const parsed = isPlainFrame(json) ? { success: true as const, data: json } : incomingFrame.safeParse(json);
+    const parsed = isPlainFrame(json)
+      ? { success: true as const, data: json }
+      : incomingFrame.safeParse(json);
     if (!parsed.success) {
       this.anomalies.push({ kind: 'not-json', frame: text.slice(0, 200) });
       this.failSolePending(

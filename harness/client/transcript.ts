@@ -60,12 +60,25 @@ export class Transcript {
     let head: string;
     if (kind !== 'binary' && typeof payload === 'string' && length <= TRANSCRIPT_HEAD_BYTES) head = payload;
     else {
-      const headBuf = (typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload).subarray(0, TRANSCRIPT_HEAD_BYTES);
+      const headBuf = (typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload).subarray(
+        0,
+        TRANSCRIPT_HEAD_BYTES,
+      );
       head = kind === 'binary' ? headBuf.toString('base64') : headBuf.toString('utf8');
     }
     if (this.entries.length >= this.limit) this.entries.shift(); // a long run keeps its latest frames
     const t = Math.round((performance.now() - this.started) * 10) / 10;
-    this.entries.push(new Entry(t, connection, dir, kind, head, length, length > TRANSCRIPT_HEAD_BYTES ? sha256(payload) : payload));
+    this.entries.push(
+      new Entry(
+        t,
+        connection,
+        dir,
+        kind,
+        head,
+        length,
+        length > TRANSCRIPT_HEAD_BYTES ? sha256(payload) : payload,
+      ),
+    );
   }
 
   note(connection: string, text: string): void {

@@ -24,13 +24,40 @@ export function analyseChannel(ch: LoadChannel, run: string, labels: readonly st
             lateIds.add(a.id);
             late++;
           } else {
-            findings.push(finding('wrong-id', ch.label, `a reply with id "${a.id}", which no request of this connection was waiting for`, a.frame, a.id));
+            findings.push(
+              finding(
+                'wrong-id',
+                ch.label,
+                `a reply with id "${a.id}", which no request of this connection was waiting for`,
+                a.frame,
+                a.id,
+              ),
+            );
           }
         } else if (id) {
-          const from = id.run === run ? (labels[id.connection] ?? `connection ${id.connection}`) : `another client's connection (run ${id.run})`;
-          findings.push(finding('crossed', ch.label, `a reply to request "${a.id}" of ${from} arrived on ${ch.label}`, a.frame, a.id));
+          const from =
+            id.run === run
+              ? (labels[id.connection] ?? `connection ${id.connection}`)
+              : `another client's connection (run ${id.run})`;
+          findings.push(
+            finding(
+              'crossed',
+              ch.label,
+              `a reply to request "${a.id}" of ${from} arrived on ${ch.label}`,
+              a.frame,
+              a.id,
+            ),
+          );
         } else {
-          findings.push(finding('wrong-id', ch.label, `a reply with id "${a.id}", which no request carried`, a.frame, a.id));
+          findings.push(
+            finding(
+              'wrong-id',
+              ch.label,
+              `a reply with id "${a.id}", which no request carried`,
+              a.frame,
+              a.id,
+            ),
+          );
         }
         break;
       }
@@ -41,7 +68,9 @@ export function analyseChannel(ch: LoadChannel, run: string, labels: readonly st
         findings.push(finding('wrong-id', ch.label, 'a reply without an id', a.frame));
         break;
       case 'not-json':
-        findings.push(finding('malformed', ch.label, 'a frame that is not a JSON object with a string type', a.frame));
+        findings.push(
+          finding('malformed', ch.label, 'a frame that is not a JSON object with a string type', a.frame),
+        );
         break;
       case 'binary':
         findings.push(finding('malformed', ch.label, `a binary frame of ${a.length} bytes`));
@@ -51,8 +80,21 @@ export function analyseChannel(ch: LoadChannel, run: string, labels: readonly st
   for (const [id, g] of ch.givenUp) {
     // Cut short by an unmatched frame, then answered after all: that request is not lost.
     if (g.why === 'violation' && lateIds.has(id)) continue;
-    const cause = g.why === 'timeout' ? 'no reply within the bound' : g.why === 'closed' ? 'the connection closed first' : 'no reply';
-    findings.push(finding('lost', ch.label, `${g.what}: ${cause}${lateIds.has(id) ? ' (it came late)' : ''}: ${g.detail}`, undefined, id));
+    const cause =
+      g.why === 'timeout'
+        ? 'no reply within the bound'
+        : g.why === 'closed'
+          ? 'the connection closed first'
+          : 'no reply';
+    findings.push(
+      finding(
+        'lost',
+        ch.label,
+        `${g.what}: ${cause}${lateIds.has(id) ? ' (it came late)' : ''}: ${g.detail}`,
+        undefined,
+        id,
+      ),
+    );
   }
   return { findings, late };
 }

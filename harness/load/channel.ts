@@ -58,30 +58,49 @@ export class LoadChannel {
     return true;
   }
 
-  noteRefused(type: string): void {
+  /** An error reply to `what` (an operation or announcement name): counted by "what: type". */
+  noteRefused(what: string, type: string): void {
+    const key = `${what}: ${type}`;
     this.refused++;
-    this.refusedTypes.set(type, (this.refusedTypes.get(type) ?? 0) + 1);
+    this.refusedTypes.set(key, (this.refusedTypes.get(key) ?? 0) + 1);
   }
 
   /** An operation request; `timed` ones count in the latency figures. */
-  call(op: OperationName, data: Record<string, unknown>, opts: CallOptions & { timed?: boolean } = {}): Promise<CallResult> {
+  call(
+    op: OperationName,
+    data: Record<string, unknown>,
+    opts: CallOptions & { timed?: boolean } = {},
+  ): Promise<CallResult> {
     const id = this.ids.next();
     const envelope = this.session.envelope(this.session.wireType(op), data, { ...opts, id });
     if (opts.timed !== false) this.requests++;
-    return this.track(id, `${envelope.type} (id ${id})`, this.session.connection.request(envelope), opts.timed !== false);
+    return this.track(
+      id,
+      `${envelope.type} (id ${id})`,
+      this.session.connection.request(envelope),
+      opts.timed !== false,
+    );
   }
 
   /** A ping round trip: everything sent before it has been processed (SPEC.md ENV-006, in-order). */
   barrier(): Promise<CallResult> {
     const id = this.ids.next();
-    return this.track(id, `ping barrier (id ${id})`, this.session.connection.request({ type: 'ping', id, data: { last_ping: -1 } }), false);
+    return this.track(
+      id,
+      `ping barrier (id ${id})`,
+      this.session.connection.request({ type: 'ping', id, data: { last_ping: -1 } }),
+      false,
+    );
   }
 
   /**
    * Announce or withdraw, then a barrier: the announcement's reply if one came before it, else null.
    * The barrier's result says whether the announcement is known to be processed.
    */
-  async announce(kind: Announcement, principal: number): Promise<{ barrier: CallResult; reply: Reply | null }> {
+  async announce(
+    kind: Announcement,
+    principal: number,
+  ): Promise<{ barrier: CallResult; reply: Reply | null }> {
     const field = kind.startsWith('user') ? 'user_id' : 'iota_id';
     const id = this.ids.next();
     this.announcements++;
@@ -104,7 +123,12 @@ export class LoadChannel {
     return { barrier, reply };
   }
 
-  private async track(id: string, what: string, pending: Promise<Reply>, timed: boolean): Promise<CallResult> {
+  private async track(
+    id: string,
+    what: string,
+    pending: Promise<Reply>,
+    timed: boolean,
+  ): Promise<CallResult> {
     const t0 = performance.now();
     try {
       const reply = await pending;

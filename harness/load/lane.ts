@@ -54,7 +54,8 @@ export class Lane {
   }
 
   private choose(): Step {
-    if (this.iotas.length === 0) return { weight: 1, cost: 2, run: async () => void (await this.registerIota()) };
+    if (this.iotas.length === 0)
+      return { weight: 1, cost: 2, run: async () => void (await this.registerIota()) };
     if (this.users.length < 2) return { weight: 1, cost: 2, run: () => this.registerUser() };
     const announced = this.users.filter((u) => u.announced);
     const steps: Step[] = [
@@ -82,7 +83,9 @@ export class Lane {
 
   private async getRegister(): Promise<number | undefined> {
     const j = judgeReply(this.ch, await this.ch.call('getRegister', {}), 'getRegister', this.env.findings);
-    return j.kind === 'ok' ? this.env.registry.registerId(j.reply, this.ch.label, this.env.findings) : undefined;
+    return j.kind === 'ok'
+      ? this.env.registry.registerId(j.reply, this.ch.label, this.env.findings)
+      : undefined;
   }
 
   private async registerIota(): Promise<LaneIota | undefined> {
@@ -157,16 +160,18 @@ export class Lane {
   // --- announcements ------------------------------------------------------------------------------
 
   private async announceUser(u: LoadUser, on: boolean): Promise<boolean> {
-    const { barrier, reply } = await this.ch.announce(on ? 'userConnected' : 'userDisconnected', u.userId);
-    if (reply && reply.type.startsWith('error')) this.ch.noteRefused(reply.type);
+    const kind = on ? 'userConnected' : 'userDisconnected';
+    const { barrier, reply } = await this.ch.announce(kind, u.userId);
+    if (reply?.type.startsWith('error')) this.ch.noteRefused(kind, reply.type);
     if (barrier.kind !== 'reply') return false;
     u.announced = on;
     return true;
   }
 
   private async announceIota(iota: LaneIota, on: boolean): Promise<boolean> {
-    const { barrier, reply } = await this.ch.announce(on ? 'iotaConnected' : 'iotaDisconnected', iota.iotaId);
-    if (reply && reply.type.startsWith('error')) this.ch.noteRefused(reply.type);
+    const kind = on ? 'iotaConnected' : 'iotaDisconnected';
+    const { barrier, reply } = await this.ch.announce(kind, iota.iotaId);
+    if (reply?.type.startsWith('error')) this.ch.noteRefused(kind, reply.type);
     if (barrier.kind !== 'reply') return false;
     iota.announced = on;
     return true;
@@ -217,7 +222,12 @@ export class Lane {
       this.ch.session.dialect === 'seed'
         ? { iota_id: to.iotaId, reset_token: u.resetToken, new_token: newToken }
         : { user_id: u.userId, iota_id: to.iotaId, reset_token: u.resetToken, new_token: newToken };
-    const j = judgeReply(this.ch, await this.ch.call('changeIota', data, { sender: to.iotaId }), 'changeIota', this.env.findings);
+    const j = judgeReply(
+      this.ch,
+      await this.ch.call('changeIota', data, { sender: to.iotaId }),
+      'changeIota',
+      this.env.findings,
+    );
     if (j.kind === 'ok') {
       u.iotaId = to.iotaId;
       u.resetToken = newToken;

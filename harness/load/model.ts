@@ -46,7 +46,12 @@ export class Registry {
     const first = this.registerIds.get(id);
     if (first !== undefined) {
       findings.push(
-        finding('register-id', label, `get_register issued register id ${id} again (first to ${first})`, JSON.stringify(reply.frame)),
+        finding(
+          'register-id',
+          label,
+          `get_register issued register id ${id} again (first to ${first})`,
+          JSON.stringify(reply.frame),
+        ),
       );
       return undefined;
     }

@@ -61,7 +61,11 @@ function seeded(seed: number): () => number {
   };
 }
 
-async function openAll(target: TargetDescriptor, n: number, transcripts: Map<string, Transcript>): Promise<OmikronSession[]> {
+async function openAll(
+  target: TargetDescriptor,
+  n: number,
+  transcripts: Map<string, Transcript>,
+): Promise<OmikronSession[]> {
   const settled = await Promise.allSettled(
     Array.from({ length: n }, (_, i) => {
       const identity = target.identities[i]!;
@@ -72,7 +76,12 @@ async function openAll(target: TargetDescriptor, n: number, transcripts: Map<str
       const st: SessionTarget = {
         url: target.url,
         dialect: target.dialect,
-        connection: { timeoutMs: target.timeoutMs, transcript, keepaliveMs: 0, ...(target.tls ? { tls: target.tls } : {}) },
+        connection: {
+          timeoutMs: target.timeoutMs,
+          transcript,
+          keepaliveMs: 0,
+          ...(target.tls ? { tls: target.tls } : {}),
+        },
       };
       return OmikronSession.connect(st, identity, label);
     }),
@@ -120,7 +129,15 @@ export async function runLoad(o: LoadRunOptions): Promise<LoadResult> {
     const count: ReadBackCount = { checked: 0, unchecked: 0 };
     const readBackDeadline = Date.now() + READ_BACK_BOUND_MS;
     await Promise.all(
-      channels.map((ch) => readBack(ch, registry.users.filter((u) => u.connection === ch.index), findings, readBackDeadline, count)),
+      channels.map((ch) =>
+        readBack(
+          ch,
+          registry.users.filter((u) => u.connection === ch.index),
+          findings,
+          readBackDeadline,
+          count,
+        ),
+      ),
     );
     await Promise.all(channels.filter((ch) => ch.isOpen).map((ch) => ch.barrier()));
 
@@ -132,7 +149,8 @@ export async function runLoad(o: LoadRunOptions): Promise<LoadResult> {
       late += a.late;
     }
     const refusedTypes: Record<string, number> = {};
-    for (const ch of channels) for (const [k, v] of ch.refusedTypes) refusedTypes[k] = (refusedTypes[k] ?? 0) + v;
+    for (const ch of channels)
+      for (const [k, v] of ch.refusedTypes) refusedTypes[k] = (refusedTypes[k] ?? 0) + v;
     return {
       connectionsRequested: config.connections,
       connections: n,

@@ -14,21 +14,46 @@ const readBackFinding = (requirement: string, ch: LoadChannel, message: string, 
 });
 
 /** The acknowledged state of `u` against a record read for it; findings for what differs. */
-export function compareRecord(ch: LoadChannel, u: LoadUser, d: Record<string, unknown>, reply: Reply, when: string): Finding[] {
+export function compareRecord(
+  ch: LoadChannel,
+  u: LoadUser,
+  d: Record<string, unknown>,
+  reply: Reply,
+  when: string,
+): Finding[] {
   const out: Finding[] = [];
   const who = `user ${u.userId} ("${u.username}")`;
   if (d.username !== u.username)
-    out.push(readBackFinding('UM-REG-004', ch, `${when}: ${who} reads back username ${JSON.stringify(d.username)}`, reply));
+    out.push(
+      readBackFinding(
+        'UM-REG-004',
+        ch,
+        `${when}: ${who} reads back username ${JSON.stringify(d.username)}`,
+        reply,
+      ),
+    );
   if (d.iota_id !== u.iotaId) {
     const req = u.iotaChanges > 0 ? 'UM-IOTA-001' : 'UM-REG-004';
     const what = u.iotaChanges > 0 ? 'the acknowledged Iota change to' : 'the Iota it was registered on,';
-    out.push(readBackFinding(req, ch, `${when}: ${who} reads back iota_id ${JSON.stringify(d.iota_id)}, not ${what} ${u.iotaId}`, reply));
+    out.push(
+      readBackFinding(
+        req,
+        ch,
+        `${when}: ${who} reads back iota_id ${JSON.stringify(d.iota_id)}, not ${what} ${u.iotaId}`,
+        reply,
+      ),
+    );
   }
   for (const field of ['status', 'display'] as const) {
     const want = u[field];
     if (want !== undefined && d[field] !== want)
       out.push(
-        readBackFinding('UM-CHG-004', ch, `${when}: ${who} reads back ${field} ${JSON.stringify(d[field])}, not the acknowledged ${JSON.stringify(want)}`, reply),
+        readBackFinding(
+          'UM-CHG-004',
+          ch,
+          `${when}: ${who} reads back ${field} ${JSON.stringify(d[field])}, not the acknowledged ${JSON.stringify(want)}`,
+          reply,
+        ),
       );
   }
   return out;
@@ -41,7 +66,13 @@ export interface ReadBackCount {
 }
 
 /** Read every certain user of this connection by id, after the load; findings go to `findings`. */
-export async function readBack(ch: LoadChannel, users: readonly LoadUser[], findings: Finding[], deadline: number, count: ReadBackCount): Promise<void> {
+export async function readBack(
+  ch: LoadChannel,
+  users: readonly LoadUser[],
+  findings: Finding[],
+  deadline: number,
+  count: ReadBackCount,
+): Promise<void> {
   for (const u of users) {
     if (u.uncertain) continue;
     if (Date.now() > deadline || !ch.isOpen) {
@@ -57,12 +88,24 @@ export async function readBack(ch: LoadChannel, users: readonly LoadUser[], find
     count.checked++;
     if (u.deleted) {
       if (j.kind === 'ok')
-        findings.push(readBackFinding('UM-DEL-001', ch, `after the load: user ${u.userId}, whose deletion was acknowledged, is still found`, j.reply));
+        findings.push(
+          readBackFinding(
+            'UM-DEL-001',
+            ch,
+            `after the load: user ${u.userId}, whose deletion was acknowledged, is still found`,
+            j.reply,
+          ),
+        );
       continue;
     }
     if (j.kind === 'refused') {
       findings.push(
-        readBackFinding('UM-REG-004', ch, `after the load: user ${u.userId} ("${u.username}"), whose registration was acknowledged, is not found (${j.reply.type})`, j.reply),
+        readBackFinding(
+          'UM-REG-004',
+          ch,
+          `after the load: user ${u.userId} ("${u.username}"), whose registration was acknowledged, is not found (${j.reply.type})`,
+          j.reply,
+        ),
       );
       continue;
     }

@@ -21,7 +21,7 @@ export function judgeReply(ch: LoadChannel, r: CallResult, op: OperationName, fi
   if (r.kind === 'none') return r;
   const reply = r.reply;
   if (isErrorType(reply.type)) {
-    ch.noteRefused(reply.type);
+    ch.noteRefused(op, reply.type);
     return { kind: 'refused', reply };
   }
   let ok = ACCEPTED.get(op);
@@ -48,7 +48,10 @@ export function recordMatches(
   query: { user_id?: number; username?: string },
   findings: Finding[],
 ): Record<string, unknown> | null {
-  const d = (typeof reply.data === 'object' && reply.data !== null ? reply.data : {}) as Record<string, unknown>;
+  const d = (typeof reply.data === 'object' && reply.data !== null ? reply.data : {}) as Record<
+    string,
+    unknown
+  >;
   const idOk = query.user_id === undefined || d.user_id === query.user_id;
   const nameOk = query.username === undefined || d.username === query.username;
   if (idOk && nameOk) return d;

@@ -31,14 +31,16 @@ export function assess(
   for (const v of variants) {
     if (v.status === 'survived')
       problems.push(
-        `variant "${v.name}" (${v.dialect}) SURVIVED: none of ${v.mustCatch.join(', ')} failed (failing: ${v.failed.join(', ') || 'nothing'})${v.confirmation ? `; ${v.confirmation}` : ''}`,
+        `variant "${v.name}" (${v.dialect}) SURVIVED: ${v.fault} — none of ${v.mustCatch.join(', ')} failed (failing: ${v.failed.join(', ') || 'nothing'})${v.confirmation ? `; ${v.confirmation}` : ''}`,
       );
     if (v.status === 'error')
-      problems.push(`variant "${v.name}" (${v.dialect}): ${v.errors[0]?.split('\n')[0] ?? 'no result'}`);
+      problems.push(
+        `variant "${v.name}" (${v.dialect}) not judged: ${v.errors[0]?.split('\n')[0] ?? 'no result'}${v.incomplete ? ` (${v.incomplete}; none of ${v.mustCatch.join(', ')} had failed yet)` : ''}`,
+      );
   }
   for (const v of variants) {
     if (v.incomplete) warnings.push(`variant "${v.name}": ${v.incomplete}`);
-    else if (v.timeMs > MUTANT_SLOW_MS)
+    else if (v.timeMs > MUTANT_SLOW_MS && !v.confirmation)
       warnings.push(
         `variant "${v.name}" took ${seconds(v.timeMs)} (scenarios waiting out reply bounds on a target that still answers pings?)`,
       );

@@ -200,6 +200,12 @@ export function confirmReference(
 
 export function confirmVariant(first: VariantOutcome, rerun: VariantOutcome, ms: number): VariantOutcome {
   const timeMs = first.timeMs + rerun.timeMs;
+  if (rerun.status === 'error')
+    return {
+      ...first,
+      timeMs,
+      confirmation: `caught through reply timeouts only; the confirming run with a ${ms} ms bound did not decide (${rerun.errors[0]?.split('\n')[0] ?? 'no result'}), so the first run's catch stands`,
+    };
   if (rerun.status === 'caught')
     return {
       ...rerun,
@@ -211,4 +217,12 @@ export function confirmVariant(first: VariantOutcome, rerun: VariantOutcome, ms:
     timeMs,
     confirmation: `caught through reply timeouts only at the short bound (${first.caughtBy.join(', ')}), not with a ${ms} ms bound: the short bound ran out against a working target (a loaded machine?)`,
   };
+}
+
+/** The suites a confirming run needs: the scripted ones alone when only scripted scenarios caught it
+ * (property suites are slow against a silent target), everything otherwise. */
+export function confirmScope(o: ReferenceOutcome | VariantOutcome): 'all' | 'scripted' {
+  if ('ok' in o) return 'all';
+  const files = o.failures.filter((f) => o.mustCatch.includes(f.id)).flatMap((f) => f.files ?? []);
+  return files.length > 0 && files.every((f) => !isPropertySuite(f)) ? 'scripted' : 'all';
 }

@@ -21,6 +21,7 @@ import {
 } from './config.ts';
 import {
   confirmReference,
+  confirmScope,
   confirmVariant,
   judgeReference,
   judgeVariant,
@@ -36,7 +37,7 @@ import { abbreviate, colour, type Paint, plain, renderTable, seconds } from './t
 const USAGE = `usage: npm run mutants -- [options]
   --only NAME,...          only these variants (the reference still runs unless --skip-reference)
   --json FILE              JSON report (default reports/out/mutants.json)
-  --concurrency N          runs at a time, one child process each (default ${MUTANT_CONCURRENCY})
+  --concurrency N          runs at a time, one worker process per lane (default ${MUTANT_CONCURRENCY})
   --timeout-ms N           reply bound in the scenarios (default ${MUTANT_REPLY_TIMEOUT_MS})
   --confirm-timeout-ms N   reply bound of the confirming run of an outcome that rested on reply
                            timeouts only (default ${MUTANT_CONFIRM_TIMEOUT_MS}; 0: no confirming run)
@@ -181,11 +182,11 @@ if (again.length > 0) {
   say(
     paintErr(
       'dim',
-      `confirming ${again.length} outcome(s) that rest on reply timeouts only, with a ${confirmMs} ms reply bound`,
+      `confirming ${again.length} outcome(s) that rest on reply timeouts only, with a ${confirmMs} ms reply bound (scripted suites only, where only scripted scenarios caught it)`,
     ),
   );
   const rerun = await pool(
-    again.map((i) => first[i]!.job),
+    again.map((i) => ({ ...first[i]!.job, scope: confirmScope(outcomes[i]!) })),
     'confirm ',
     { concurrency, boundMs, timeoutMs: confirmMs },
   );

@@ -23,6 +23,8 @@ export interface Job {
   /** Variant name or REFERENCE_NAME. */
   readonly subject: string;
   readonly dialect: Dialect;
+  /** 'scripted': leave the property suites out (a confirming run of a scripted catch). */
+  readonly scope?: 'all' | 'scripted';
 }
 
 export interface PartialRun {
@@ -123,7 +125,13 @@ class Worker {
         bound: setTimeout(() => this.overBound(), boundMs),
         done,
       };
-      const line: JobLine = { kind: 'mutant-job', subject: job.subject, dialect: job.dialect, timeoutMs };
+      const line: JobLine = {
+        kind: 'mutant-job',
+        subject: job.subject,
+        dialect: job.dialect,
+        timeoutMs,
+        ...(job.scope ? { scope: job.scope } : {}),
+      };
       this.child.stdin!.write(`${JSON.stringify(line)}\n`);
     });
   }

@@ -63,6 +63,8 @@ export const jobLineSchema = z.object({
   subject: z.string(),
   dialect: z.enum(['seed', 'tensamin']),
   timeoutMs: z.number().int().positive(),
+  /** 'scripted': leave the property suites out. */
+  scope: z.enum(['all', 'scripted']).optional(),
 });
 export type JobLine = z.infer<typeof jobLineSchema>;
 

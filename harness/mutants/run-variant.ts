@@ -26,6 +26,8 @@ export interface RunVariantOptions {
    * property suites on another fresh target; verdicts are judged over both. Default: variant.propertyOnly.
    */
   readonly splitScripted?: boolean;
+  /** 'scripted': the scripted suites only (property suites left out), one pass. Default 'all'. */
+  readonly scope?: 'all' | 'scripted';
   readonly files?: SuiteFiles;
   /** Called as each scenario finishes. */
   readonly progress?: (scenario: ScenarioResult) => void;
@@ -121,7 +123,8 @@ export async function runVariant(
 ): Promise<RunResult> {
   const t0 = performance.now();
   const files = options.files ?? suiteFiles();
-  const split = options.splitScripted ?? variant?.propertyOnly === true;
+  const scriptedOnly = options.scope === 'scripted';
+  const split = !scriptedOnly && (options.splitScripted ?? variant?.propertyOnly === true);
   const passes: Pass[] = [];
   let scriptedFailed: string[] | undefined;
   if (split && files.properties.length > 0) {
@@ -132,7 +135,7 @@ export async function runVariant(
       .map((o) => o.id);
     passes.push(await onePass(variant, options, files.properties));
   } else {
-    passes.push(await onePass(variant, options, undefined));
+    passes.push(await onePass(variant, options, scriptedOnly ? files.scripted : undefined));
   }
   const requirements = outcomes(options.dialect, passes);
   if (split && scriptedFailed === undefined) {

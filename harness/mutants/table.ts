@@ -75,7 +75,9 @@ function referenceLines(r: ReferenceOutcome, paint: Paint): string[] {
       ...(r.confirmation ? [`${' '.repeat(17)}${paint('yellow', r.confirmation)}`] : []),
     ];
   }
-  const out = [`${head}${paint(['red', 'bold'], 'FAIL')}  ${r.scenarios} scenarios  ${paint('dim', time)}`];
+  const what =
+    r.scenarios === 0 && r.errors.length > 0 ? 'the run did not finish' : `${r.scenarios} scenarios`;
+  const out = [`${head}${paint(['red', 'bold'], 'FAIL')}  ${what}  ${paint('dim', time)}`];
   const indent = ' '.repeat(17);
   for (const f of r.failed.slice(0, 10))
     out.push(
@@ -115,7 +117,9 @@ function note(v: VariantOutcome, report: MutationReport): string {
   if (v.confirmation)
     notes.push(
       v.status === 'caught'
-        ? `timeouts only; confirmed at ${report.settings.confirmTimeoutMs} ms`
+        ? v.confirmation.includes('did not decide')
+          ? `timeouts only; unconfirmed at ${report.settings.confirmTimeoutMs} ms`
+          : `timeouts only; confirmed at ${report.settings.confirmTimeoutMs} ms`
         : `timeouts only at ${report.settings.replyTimeoutMs} ms; not at ${report.settings.confirmTimeoutMs} ms`,
     );
   if (v.incomplete) notes.push('run cut short at its bound: partial');
@@ -170,18 +174,24 @@ export function renderTable(report: MutationReport, paint: Paint = plain): strin
   lines.push(
     `${paint('bold', `Mutation score: ${caught}/${total} caught (${pct}%)`)}   total ${seconds(report.wallMs)} wall (${seconds(report.runTimeSumMs)} of runs; load average ${report.machine.loadAverageAtStart.toFixed(1)} → ${report.machine.loadAverageAtEnd.toFixed(1)} on ${availableParallelism()} cores)`,
   );
-  const survivors = report.variants.filter((v) => v.status !== 'caught');
-  for (const v of survivors) {
+  const times = report.variants.map((v) => v.timeMs).sort((a, b) => a - b);
+  const slowest = [...report.variants].sort((a, b) => b.timeMs - a.timeMs)[0];
+  if (slowest)
     lines.push(
-      `  ${paint('red', v.status === 'error' ? 'ERROR' : 'SURVIVED')} ${v.name} (${v.dialect}): ${v.fault}`,
+      paint(
+        'dim',
+        `per variant: median ${seconds(times[Math.floor(times.length / 2)]!)}, slowest ${slowest.name} ${seconds(slowest.timeMs)}`,
+      ),
     );
-    if (v.status === 'error') {
-      for (const e of v.errors) for (const l of e.split('\n').slice(0, 6)) lines.push(`      ${l}`);
-    } else {
-      lines.push(
-        `      none of ${v.mustCatch.join(', ')} failed; failing: ${v.failed.length ? v.failed.join(', ') : 'nothing'}`,
-      );
-    }
+  for (const v of report.variants.filter((x) => x.status === 'error')) {
+    lines.push(`  ${paint('red', 'ERROR')} ${v.name} (${v.dialect}): the last output of its run:`);
+    for (const e of v.errors)
+      for (const l of e.split('\n').slice(0, 9)) lines.push(`      ${l.slice(0, 160)}`);
+  }
+  for (const r of report.reference.filter((x) => x.errors.length > 0)) {
+    lines.push(`  ${paint('red', 'ERROR')} reference (${r.dialect}): the last output of its run:`);
+    for (const e of r.errors)
+      for (const l of e.split('\n').slice(0, 9)) lines.push(`      ${l.slice(0, 160)}`);
   }
   if (report.warnings.length > 0) {
     lines.push('', paint(['yellow', 'bold'], 'Warnings:'));
@@ -197,5 +207,5 @@ export function renderTable(report: MutationReport, paint: Paint = plain): strin
     ];
     lines.push(paint('green', `No problems${parts.length ? `: ${parts.join(' and ')}` : ''}.`));
   }
-  return lines.join('\n');
+  return lines.map((l) => l.trimEnd()).join('\n');
 }

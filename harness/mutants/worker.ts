@@ -48,10 +48,15 @@ const record = (e: unknown): void => {
 process.on('uncaughtException', record);
 process.on('unhandledRejection', record);
 
-async function run(subject: string, dialect: Dialect, timeoutMs: number): Promise<RunResult> {
+async function run(
+  subject: string,
+  dialect: Dialect,
+  timeoutMs: number,
+  scope: 'all' | 'scripted' = 'all',
+): Promise<RunResult> {
   thrown = [];
   const variant = subject === REFERENCE_NAME ? undefined : variantByName(subject);
-  const result = await runVariant(variant, { dialect, timeoutMs, progress: scenarioDone });
+  const result = await runVariant(variant, { dialect, timeoutMs, scope, progress: scenarioDone });
   return { ...result, errors: [...result.errors, ...thrown] };
 }
 
@@ -67,7 +72,7 @@ async function serve(): Promise<void> {
       continue;
     }
     try {
-      await out(await run(job.subject, job.dialect, job.timeoutMs));
+      await out(await run(job.subject, job.dialect, job.timeoutMs, job.scope));
     } catch (e) {
       await out({ kind: 'mutant-job-failed', subject: job.subject, error: (e as Error).stack ?? String(e) });
     }

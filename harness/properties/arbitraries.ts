@@ -110,11 +110,7 @@ function base64Within(maxChars: number, minBytes = 0): fc.Arbitrary<string> {
 const MS_2020 = 1_577_836_800_000;
 const MS_2100 = 4_102_444_800_000;
 
-const ID = fc.oneof(
-  fc.nat({ max: 1000 }),
-  fc.integer({ min: MS_2020, max: MS_2100 }),
-  fc.maxSafeNat(),
-);
+const ID = fc.oneof(fc.nat({ max: 1000 }), fc.integer({ min: MS_2020, max: MS_2100 }), fc.maxSafeNat());
 
 /** Largest base64 avatar generated where the table sets no limit. */
 export const AVATAR_MAX_CHARS = 128;
@@ -198,19 +194,24 @@ const broken = (arb: fc.Arbitrary<unknown>, cls: MutationClass, how: string): fc
   arb.map((value) => ({ value, cls, how }));
 
 const isStringKind = (f: FieldKind): boolean =>
-  f.kind === 'text' || f.kind === 'base64' || f.kind === 'publicKey' || f.kind === 'token' || f.kind === 'anyText';
+  f.kind === 'text' ||
+  f.kind === 'base64' ||
+  f.kind === 'publicKey' ||
+  f.kind === 'token' ||
+  f.kind === 'anyText';
 const isNumberKind = (f: FieldKind): boolean => f.kind === 'id' || f.kind === 'timestamp' || f.kind === 'int';
 
 /** JSON values of another type than the kind's. */
 function mistypedFor(f: FieldKind): fc.Arbitrary<Broken> {
   const others: fc.Arbitrary<unknown>[] = [
     fc.constant(null),
-    fc.boolean(),
-    fc.constant([]),
     fc.constant({}),
-    fc.array(fc.integer(), { minLength: 1, maxLength: 3 }),
     fc.dictionary(fc.string({ maxLength: 4 }), fc.integer(), { minKeys: 1, maxKeys: 2 }),
   ];
+  if (f.kind !== 'bool') others.push(fc.boolean());
+  if (f.kind !== 'idList')
+    others.push(fc.constant([]), fc.array(fc.integer(), { minLength: 1, maxLength: 3 }));
+  else others.push(fc.array(fc.string({ maxLength: 3 }), { minLength: 1, maxLength: 3 }));
   if (isStringKind(f)) others.push(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }));
   if (isNumberKind(f)) others.push(fc.nat().map(String), fc.constant(''), fc.constant('12abc'));
   if (f.kind === 'bool') others.push(fc.constantFrom('true', 1, 0));
@@ -262,7 +263,8 @@ export function breakOptions(f: FieldKind): BreakOption[] {
           'not an integer',
         ),
       );
-      if (f.kind === 'id') options.push(option(fc.integer({ min: -(2 ** 31), max: -1 }), 'range', 'a negative id'));
+      if (f.kind === 'id')
+        options.push(option(fc.integer({ min: -(2 ** 31), max: -1 }), 'range', 'a negative id'));
       break;
     case 'text':
       options.push(
@@ -417,7 +419,10 @@ export function validRequest(
 }
 
 /** A valid request of any operation the dialect has. */
-export function anyValidRequest(dialect: Dialect, overrides: FieldOverrides = {}): fc.Arbitrary<GeneratedRequest> {
+export function anyValidRequest(
+  dialect: Dialect,
+  overrides: FieldOverrides = {},
+): fc.Arbitrary<GeneratedRequest> {
   return fc.oneof(...operationsOf(dialect).map((op) => validRequest(op, dialect, overrides)));
 }
 
@@ -447,21 +452,27 @@ export function nearValidRequest(
   const fields = Object.entries(requestFields(op, dialect));
   const base = validData(op, dialect, overrides);
   const allowed = (c: MutationClass): boolean => classes === undefined || classes.includes(c);
-  const mutations: fc.Arbitrary<{ field?: string; broken: Broken }>[] = [];
+  type Weighted = fc.WeightedArbitrary<{ field?: string; broken: Broken }>;
+  // Breaking a field weighs most; replacing data, and an extra field (usually still valid), less.
+  const mutations: Weighted[] = [];
   for (const [name, spec] of fields) {
     const options: fc.Arbitrary<Broken>[] = breakOptions(spec.kind)
       .filter((o) => allowed(o.cls))
       .map((o) => o.arb);
     if (allowed('missing')) options.push(fc.constant({ value: undefined, cls: 'missing', how: 'missing' }));
-    if (options.length > 0) mutations.push(fc.oneof(...options).map((b) => ({ field: name, broken: b })));
+    if (options.length > 0)
+      mutations.push({ weight: 4, arbitrary: fc.oneof(...options).map((b) => ({ field: name, broken: b })) });
   }
-  if (allowed('data') || mutations.length === 0) mutations.push(DATA_REPLACEMENTS.map((b) => ({ broken: b })));
+  if (allowed('data') || mutations.length === 0)
+    mutations.push({ weight: 2, arbitrary: DATA_REPLACEMENTS.map((b) => ({ broken: b })) });
   if (allowed('extra'))
-    mutations.push(
-      fc
-        .tuple(EXTRA_FIELD, fc.jsonValue({ maxDepth: 1 }))
-        .map(([name, value]) => ({ field: name, broken: { value, cls: 'extra' as const, how: 'an extra field' } })),
-    );
+    mutations.push({
+      weight: 1,
+      arbitrary: fc.tuple(EXTRA_FIELD, fc.jsonValue({ maxDepth: 1 })).map(([name, value]) => ({
+        field: name,
+        broken: { value, cls: 'extra' as const, how: 'an extra field' },
+      })),
+    });
   return fc.tuple(base, fc.oneof(...mutations)).map(([data, m]) => {
     let out: unknown;
     if (m.field === undefined) out = m.broken.value;
@@ -567,13 +578,23 @@ export type RawFrame =
   | { readonly kind: 'text'; readonly text: string; readonly what: string }
   | { readonly kind: 'binary'; readonly bytes: Uint8Array; readonly what: string };
 
-const text = (what: string) => (s: string): RawFrame => ({ kind: 'text', text: s, what });
+const text =
+  (what: string) =>
+  (s: string): RawFrame => ({ kind: 'text', text: s, what });
 
 /** Any code point (fc.string's 'binary' unit costs seconds to set up). */
 const ANY_CODE_POINT = fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c));
 
 /** Numbers JSON allows and JSON.stringify never writes. */
-const HUGE_LITERALS = ['123456789012345678901234567890', '1e400', '-1e400', '9007199254740993', '1.0', '-0', '1E2'];
+const HUGE_LITERALS = [
+  '123456789012345678901234567890',
+  '1e400',
+  '-1e400',
+  '9007199254740993',
+  '1.0',
+  '-0',
+  '1E2',
+];
 
 /**
  * Anything a socket can carry: arbitrary JSON (fc.json, fc.jsonValue), envelopes with odd fields,
@@ -584,7 +605,11 @@ export function rawFrame(dialect: Dialect): fc.Arbitrary<RawFrame> {
   const envelopeLike = fc
     .record(
       {
-        type: fc.oneof(fc.constantFrom(...known), fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 1 })),
+        type: fc.oneof(
+          fc.constantFrom(...known),
+          fc.string({ maxLength: 12 }),
+          fc.jsonValue({ maxDepth: 1 }),
+        ),
         id: fc.oneof(fc.uuid(), fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 1 })),
         data: fc.jsonValue({ maxDepth: 3 }),
         sender: fc.jsonValue({ maxDepth: 1 }),
@@ -594,12 +619,19 @@ export function rawFrame(dialect: Dialect): fc.Arbitrary<RawFrame> {
     )
     .map((o) => JSON.stringify(o));
   const asEnvelope = (r: GeneratedRequest, id: string | undefined): string =>
-    JSON.stringify({ type: r.type, ...(id === undefined ? {} : { id }), ...(r.data === undefined ? {} : { data: r.data }) });
+    JSON.stringify({
+      type: r.type,
+      ...(id === undefined ? {} : { id }),
+      ...(r.data === undefined ? {} : { data: r.data }),
+    });
   return fc.oneof(
     { weight: 3, arbitrary: fc.json({ maxDepth: 3 }).map(text('arbitrary JSON (fc.json)')) },
     {
       weight: 3,
-      arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)).map(text('arbitrary JSON value')),
+      arbitrary: fc
+        .jsonValue({ maxDepth: 4 })
+        .map((v) => JSON.stringify(v))
+        .map(text('arbitrary JSON value')),
     },
     { weight: 3, arbitrary: envelopeLike.map(text('an envelope with arbitrary fields')) },
     {
@@ -633,7 +665,21 @@ export function rawFrame(dialect: Dialect): fc.Arbitrary<RawFrame> {
     {
       weight: 1,
       arbitrary: fc
-        .constantFrom('', ' ', '{', '}', '[', '{"type":', '{"type":"ping"', 'null', '"x"', '42', '[]', '{}', '\u0000')
+        .constantFrom(
+          '',
+          ' ',
+          '{',
+          '}',
+          '[',
+          '{"type":',
+          '{"type":"ping"',
+          'null',
+          '"x"',
+          '42',
+          '[]',
+          '{}',
+          '\u0000',
+        )
         .map(text('a fragment or scalar')),
     },
     {

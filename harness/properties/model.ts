@@ -18,7 +18,7 @@ import type { ScenarioContext } from '../scenario/context.ts';
 import { freshPublicKey, registerIdOf } from '../scenario/fixtures.ts';
 import { ALNUM, isAscii, nearValidRequest, validData, validDataFew } from './arbitraries.ts';
 import { brief, type Coverage, exchange, PropertyFailure, show } from './runner.ts';
-import { bind, describeDiff, diffRecord, pickRecord, type UserRecord, uniqueLike, withoutFallback } from './steps.ts';
+import { bind, describeDiff, diffRecord, pickRecord, type UserRecord, uniqueLike } from './steps.ts';
 
 export const ONE_HOUR_MS = 3_600_000;
 /** Completions within this distance of the hour may go either way (network and clock latency). */
@@ -112,7 +112,12 @@ export function emptyModel(slots: number): Model {
     regs: [],
     iotas: [],
     users: [],
-    conns: Array.from({ length: slots }, () => ({ open: false, serial: 0, users: new Set(), iotas: new Set() })),
+    conns: Array.from({ length: slots }, () => ({
+      open: false,
+      serial: 0,
+      users: new Set(),
+      iotas: new Set(),
+    })),
     closedSerials: new Set(),
     history: { user: new Map(), iota: new Map() },
     issued: new Set(),
@@ -151,7 +156,9 @@ function refusal(
   const here = kind === 'user' ? conn.users : conn.iotas;
   if (here.has(principal)) return sender === principal ? null : `IDN-${op}-005`;
   const h = history(m, kind, principal);
-  const elsewhere = m.conns.some((c, i) => i !== slot && c.open && (kind === 'user' ? c.users : c.iotas).has(principal));
+  const elsewhere = m.conns.some(
+    (c, i) => i !== slot && c.open && (kind === 'user' ? c.users : c.iotas).has(principal),
+  );
   if (elsewhere) return `IDN-${op}-004`;
   if (h.withdrawnOn.has(conn.serial)) return `IDN-${op}-002`;
   if ([...h.announcedOn].some((s) => m.closedSerials.has(s))) return `IDN-${op}-003`;
@@ -227,7 +234,7 @@ function expectedRecord(u: MUser): UserRecord {
   };
 }
 
-async function get(r: Real, o: OmikronSession, query: { user_id?: number; username?: string }): Promise<Reply> {
+async function get(o: OmikronSession, query: { user_id?: number; username?: string }): Promise<Reply> {
   return exchange(o, { type: o.wireType('getUser'), data: query });
 }
 
@@ -244,14 +251,14 @@ async function verify(
   gone: string,
   byName = true,
 ): Promise<void> {
-  const reply = await get(r, o, { user_id: u.id });
+  const reply = await get(o, { user_id: u.id });
   if (u.fate === 'deleted') {
     if (!isErrorType(reply.type))
       throw new PropertyFailure(gone, `${what}: user ${u.id} was deleted, yet get_user_data found it`, {
         actual: reply.frame,
       });
     if (byName && !u.nameShared) {
-      const again = await get(r, o, { username: u.values.username });
+      const again = await get(o, { username: u.values.username });
       if (!isErrorType(again.type))
         throw new PropertyFailure(
           gone,
@@ -296,7 +303,7 @@ async function verify(
   }
   r.cfg.coverage.hit('UM-GET-001');
   if (byName && !u.nameShared) {
-    const again = await get(r, o, { username: u.values.username });
+    const again = await get(o, { username: u.values.username });
     const found = (again.data as { user_id?: unknown } | undefined)?.user_id;
     if (isErrorType(again.type) || found !== u.id)
       throw new PropertyFailure(
@@ -331,7 +338,9 @@ async function getRegister(m: Model, r: Real, slot: number): Promise<MReg> {
   judge(r, 'getRegister', reply, 'success', 'UM-REG-001', 'get_register');
   const id = registerIdOf(reply);
   if (id === undefined)
-    throw new PropertyFailure('UM-REG-001', `get_register answered no integer register id`, { actual: reply.frame });
+    throw new PropertyFailure('UM-REG-001', `get_register answered no integer register id`, {
+      actual: reply.frame,
+    });
   if (m.issued.has(id))
     throw new PropertyFailure('UM-REG-002', `get_register issued ${id} a second time in this run`, {
       actual: reply.frame,
@@ -364,7 +373,12 @@ async function completeIota(m: Model, r: Real, slot: number, reg: MReg): Promise
   const what = `complete_register_iota with reg[${reg.n}] (${reg.state}, ${when})`;
   const got = judge(r, 'completeIota', reply, want, 'UM-REG-007', what);
   r.log.push(`  ${what} on #${slot} → ${brief(reply)}`);
-  if (when === 'late') note(r, 'UM-TMO-004', `an Iota registration more than an hour on was ${got === 'success' ? 'accepted' : 'refused'}`);
+  if (when === 'late')
+    note(
+      r,
+      'UM-TMO-004',
+      `an Iota registration more than an hour on was ${got === 'success' ? 'accepted' : 'refused'}`,
+    );
   if (got === 'error') return null;
   reg.state = 'iota';
   const iota: MIota = { n: m.iotas.length, id: reg.id, gone: 'no' };
@@ -416,20 +430,30 @@ async function completeUser(
   const got = judge(r, 'completeUser', reply, want, req, what);
   r.log.push(`  ${what} on #${slot} → ${brief(reply)}`);
   if (iota === undefined && want === 'either' && reg.state === 'fresh' && when === 'early')
-    note(r, 'UM-REG-008', `complete_register_user naming an Iota never registered was ${got === 'success' ? 'accepted' : 'refused'}`);
+    note(
+      r,
+      'UM-REG-008',
+      `complete_register_user naming an Iota never registered was ${got === 'success' ? 'accepted' : 'refused'}`,
+    );
   if (reg.state === 'maybe' && when === 'early')
-    note(r, 'UM-REG-009', `after a refused completion, the same register id ${got === 'success' ? 'still completed' : 'was refused'}`);
+    note(
+      r,
+      'UM-REG-009',
+      `after a refused completion, the same register id ${got === 'success' ? 'still completed' : 'was refused'}`,
+    );
   if (got === 'error') {
     if (when === 'late' && r.cfg.clock) reg.expiredSeen = true;
     if (reg.state === 'fresh') reg.state = 'maybe';
     // Nothing was created: no user with that id (unless an earlier one holds it), none with that name.
     if (holder === undefined || holder.fate === 'deleted') {
-      const byId = await get(r, o, { user_id: reg.id });
+      const byId = await get(o, { user_id: reg.id });
       if (!isErrorType(byId.type))
-        throw new PropertyFailure(req, `${what} was refused, yet user ${reg.id} exists`, { actual: byId.frame });
+        throw new PropertyFailure(req, `${what} was refused, yet user ${reg.id} exists`, {
+          actual: byId.frame,
+        });
     }
     if (!nameTaken) {
-      const byName = await get(r, o, { username });
+      const byName = await get(o, { username });
       if (!isErrorType(byName.type))
         throw new PropertyFailure(req, `${what} was refused, yet a user named ${show(username)} exists`, {
           actual: byName.frame,
@@ -452,7 +476,8 @@ async function completeUser(
     writer: {},
   };
   for (const u of sameName) u.nameShared = true;
-  if (sameName.length > 0) note(r, 'UM-CHG-005', 'complete_register_user accepted a username another user holds');
+  if (sameName.length > 0)
+    note(r, 'UM-CHG-005', 'complete_register_user accepted a username another user holds');
   m.users.push(user);
   await verify(r, o, user, `after ${what} answered success`, () => 'UM-REG-004', 'UM-REG-004');
   return user;
@@ -573,8 +598,8 @@ class CompleteIota extends Command {
   }
 }
 
-/** Which register ids a completion aims at: unused ones, used ones (refusals), or any. */
-type RegFocus = 'fresh' | 'used' | 'any';
+/** Which register ids a completion aims at: unused ones, ones a user holds (or held), any used one, or any. */
+type RegFocus = 'fresh' | 'user' | 'used' | 'any';
 
 class CompleteUser extends Command {
   constructor(
@@ -593,14 +618,24 @@ class CompleteUser extends Command {
   }
   protected async exec(m: Model, r: Real): Promise<void> {
     const slot = openSlot(m, this.conn);
-    const aimed =
+    const aimed = m.regs.filter((g) =>
       this.regFocus === 'any'
-        ? m.regs
-        : m.regs.filter((g) => (this.regFocus === 'fresh' ? g.state === 'fresh' : g.state !== 'fresh'));
+        ? true
+        : this.regFocus === 'fresh'
+          ? g.state === 'fresh'
+          : this.regFocus === 'user'
+            ? g.state === 'user'
+            : g.state !== 'fresh',
+    );
     const reg = pickOf(aimed.length > 0 ? aimed : m.regs, this.reg);
     if (slot === null || reg === undefined) return void r.log.push('  nothing to do');
     const iota = this.iota === null ? undefined : pickOf(m.iotas, this.iota);
-    const taken = this.takenName ? pickOf(m.users.filter((u) => u.fate !== 'deleted'), this.reg) : undefined;
+    const taken = this.takenName
+      ? pickOf(
+          m.users.filter((u) => u.fate !== 'deleted'),
+          this.reg,
+        )
+      : undefined;
     const username = taken?.values.username ?? uniqueLike(r.cfg.t, this.name);
     await completeUser(m, r, slot, reg, iota, username);
   }
@@ -636,11 +671,15 @@ class CompleteUserUnissued extends Command {
     judge(r, 'completeUser', reply, 'error', 'UM-REG-005', what);
     r.log.push(`  ${what} → ${brief(reply)}`);
     for (const q of [{ user_id: id }, { username }]) {
-      const back = await get(r, o, q);
+      const back = await get(o, q);
       if (!isErrorType(back.type))
-        throw new PropertyFailure('UM-REG-005', `${what} was refused, yet get_user_data ${show(q)} found a user`, {
-          actual: back.frame,
-        });
+        throw new PropertyFailure(
+          'UM-REG-005',
+          `${what} was refused, yet get_user_data ${show(q)} found a user`,
+          {
+            actual: back.frame,
+          },
+        );
     }
   }
 }
@@ -673,17 +712,24 @@ class CompleteUserInvalid extends Command {
       { user_id: reg.id, username, public_key: freshPublicKey(), reset_token: r.cfg.t.token() },
       this.field,
     );
-    const reply = await exchange(o, { type: o.wireType('completeUser'), ...(data === undefined ? {} : { data }) });
+    const reply = await exchange(o, {
+      type: o.wireType('completeUser'),
+      ...(data === undefined ? {} : { data }),
+    });
     const what = `complete_register_user with reg[${reg.n}] and ${this.field ?? 'data'} ${this.how}: ${show(data)}`;
     judge(r, 'completeUser', reply, 'error', 'BAD-005', what);
     r.log.push(`  ${what} → ${brief(reply)}`);
     reg.state = 'maybe';
     for (const q of [{ user_id: reg.id }, { username }]) {
-      const back = await get(r, o, q);
+      const back = await get(o, q);
       if (!isErrorType(back.type))
-        throw new PropertyFailure('BAD-005', `${what} was refused, yet get_user_data ${show(q)} found a user`, {
-          actual: back.frame,
-        });
+        throw new PropertyFailure(
+          'BAD-005',
+          `${what} was refused, yet get_user_data ${show(q)} found a user`,
+          {
+            actual: back.frame,
+          },
+        );
     }
   }
 }
@@ -694,22 +740,31 @@ class NewUser extends Command {
     readonly name: string,
     /** Live on an existing Iota (pick) instead of a new one. */
     readonly iota: number | null,
+    /** Announce the new user on the connection right away (a client identified at the Omikron). */
+    readonly announceIt: boolean,
   ) {
     super();
   }
   toString(): string {
-    return `newUser(conn ${this.conn}, name like ${show(this.name)}, ${this.iota === null ? 'new iota' : `iota ${this.iota}`})`;
+    return `newUser(conn ${this.conn}, name like ${show(this.name)}, ${this.iota === null ? 'new iota' : `iota ${this.iota}`}${this.announceIt ? ', announced' : ''})`;
   }
   protected async exec(m: Model, r: Real): Promise<void> {
     const slot = openSlot(m, this.conn);
     if (slot === null) return void r.log.push('  no open connection');
-    let iota = this.iota === null ? undefined : pickOf(m.iotas.filter((i) => i.gone === 'no'), this.iota);
+    let iota =
+      this.iota === null
+        ? undefined
+        : pickOf(
+            m.iotas.filter((i) => i.gone === 'no'),
+            this.iota,
+          );
     if (iota === undefined) {
       const reg = await getRegister(m, r, slot);
       iota = (await completeIota(m, r, slot, reg)) ?? undefined;
     }
     const reg = await getRegister(m, r, slot);
-    await completeUser(m, r, slot, reg, iota, uniqueLike(r.cfg.t, this.name));
+    const user = await completeUser(m, r, slot, reg, iota, uniqueLike(r.cfg.t, this.name));
+    if (user && this.announceIt) await announceOn(m, r, 'user', false, user.id, slot);
   }
 }
 
@@ -817,7 +872,11 @@ class ChangeUser extends Command {
       want = strict ? 'success' : 'either';
       req = okReq;
     }
-    const reply = await exchange(o, { type: o.wireType('changeUser'), data, ...(sender === undefined ? {} : { sender }) });
+    const reply = await exchange(o, {
+      type: o.wireType('changeUser'),
+      data,
+      ...(sender === undefined ? {} : { sender }),
+    });
     const what = `change_user_data of user[${u.n}] ${show(Object.fromEntries(named.map((k) => [k, data[k]])))} with sender ${show(sender)} on omikron#${slot}${refused ? ` (must be refused: ${why(refused)})` : ''}`;
     const got = judge(r, 'changeUser', reply, want, req, what);
     r.log.push(`  ${what} → ${brief(reply)}`);
@@ -845,7 +904,14 @@ class ChangeUser extends Command {
       if (named.length < TEXT_FIELDS.length) r.cfg.coverage.hit('UM-CHG-003');
       return;
     }
-    await verify(r, o, u, `after ${what} was refused`, () => (refused ? refused : 'BAD-005'), refused ?? 'BAD-005');
+    await verify(
+      r,
+      o,
+      u,
+      `after ${what} was refused`,
+      () => (refused ? refused : 'BAD-005'),
+      refused ?? 'BAD-005',
+    );
   }
 }
 
@@ -898,7 +964,11 @@ class ChangeIota extends Command {
       r.cfg.dialect === 'seed'
         ? { iota_id: iota.id, reset_token: token, new_token: newToken }
         : { user_id: u.id, iota_id: iota.id, reset_token: token, new_token: newToken };
-    const reply = await exchange(o, { type: o.wireType('changeIota'), data, ...(sender === undefined ? {} : { sender }) });
+    const reply = await exchange(o, {
+      type: o.wireType('changeIota'),
+      data,
+      ...(sender === undefined ? {} : { sender }),
+    });
     const what = `Iota change of user[${u.n}] to iota[${iota.n}] with the ${mode} reset token, sender ${show(sender)} on omikron#${slot}${refused ? ` (must be refused: ${why(refused)})` : ''}`;
     const got = judge(r, 'changeIota', reply, want, req, what);
     r.log.push(`  ${what} → ${brief(reply)}`);
@@ -921,11 +991,13 @@ class DeleteUser extends Command {
     readonly focus: Focus,
     readonly sender: SenderMode,
     readonly conn: number,
+    /** Once deleted, complete a registration with the user's register id again: still used (UM-REG-006). */
+    readonly reuseId: boolean,
   ) {
     super();
   }
   toString(): string {
-    return `deleteUser(user ${this.user} ${this.focus}, sender ${this.sender}, conn ${this.conn})`;
+    return `deleteUser(user ${this.user} ${this.focus}, sender ${this.sender}, conn ${this.conn}${this.reuseId ? ', then reuse its register id' : ''})`;
   }
   protected async exec(m: Model, r: Real): Promise<void> {
     const slot = openSlot(m, this.conn);
@@ -934,7 +1006,13 @@ class DeleteUser extends Command {
     const o = session(r, slot);
     const sender = senderFor(m, this.sender, u.id);
     const refused = refusal(m, 'user', 'DELU', u.id, slot, sender);
-    const want: Want = refused ? 'error' : u.fate === 'alive' ? 'success' : u.fate === 'deleted' ? 'error' : 'either';
+    const want: Want = refused
+      ? 'error'
+      : u.fate === 'alive'
+        ? 'success'
+        : u.fate === 'deleted'
+          ? 'error'
+          : 'either';
     const req = refused ?? (u.fate === 'deleted' ? 'UM-DEL-003' : 'UM-DEL-001');
     const reply = await exchange(o, {
       type: o.wireType('deleteUser'),
@@ -947,6 +1025,11 @@ class DeleteUser extends Command {
     if (!refused && u.fate === 'alive') r.cfg.coverage.hit('IDN-DELU-006');
     if (got === 'success') u.fate = 'deleted';
     await verify(r, o, u, `after ${what}`, () => req, req);
+    const reg = m.regs.find((g) => g.id === u.id);
+    if (got === 'success' && this.reuseId && reg !== undefined) {
+      const home = m.iotas.find((i) => i.gone === 'no');
+      await completeUser(m, r, slot, reg, home, r.cfg.t.uniqueName());
+    }
   }
 }
 
@@ -1004,36 +1087,61 @@ class Announce extends Command {
     const c = slot === null ? undefined : m.conns[slot];
     const set = this.kind === 'user' ? c?.users : c?.iotas;
     // Withdraw one announced here when there is one; announce any known principal.
-    const candidates = this.withdraw && set && set.size > 0 ? [...set] : (this.kind === 'user' ? m.users : m.iotas).map((p) => p.id);
+    const candidates =
+      this.withdraw && set && set.size > 0
+        ? [...set]
+        : (this.kind === 'user' ? m.users : m.iotas).map((p) => p.id);
     const principal = pickOf(candidates, this.pick);
     if (slot === null || c === undefined || set === undefined || principal === undefined)
       return void r.log.push('  nothing to do');
-    const kind: Announcement = this.kind === 'user'
-      ? this.withdraw
+    await announceOn(m, r, this.kind, this.withdraw, principal, slot);
+  }
+}
+
+/** Announce or withdraw a principal on a connection; an error reply fails ANN-001. */
+async function announceOn(
+  m: Model,
+  r: Real,
+  kind: 'user' | 'iota',
+  withdraw: boolean,
+  principal: number,
+  slot: number,
+): Promise<void> {
+  const c = m.conns[slot]!;
+  const set = kind === 'user' ? c.users : c.iotas;
+  const message: Announcement =
+    kind === 'user'
+      ? withdraw
         ? 'userDisconnected'
         : 'userConnected'
-      : this.withdraw
+      : withdraw
         ? 'iotaDisconnected'
         : 'iotaConnected';
-    let reply: Reply | null;
-    try {
-      reply = await session(r, slot).announce(kind, principal);
-    } catch (e) {
-      throw new PropertyFailure('ANN-001', `${kind} for ${principal} on omikron#${slot}: ${(e as Error).message}`);
-    }
-    if (reply && isErrorType(reply.type))
-      throw new PropertyFailure('ANN-001', `${kind} for ${principal} on omikron#${slot} got the error ${brief(reply)}`, {
+  let reply: Reply | null;
+  try {
+    reply = await session(r, slot).announce(message, principal);
+  } catch (e) {
+    throw new PropertyFailure(
+      'ANN-001',
+      `${message} for ${principal} on omikron#${slot}: ${(e as Error).message}`,
+    );
+  }
+  if (reply && isErrorType(reply.type))
+    throw new PropertyFailure(
+      'ANN-001',
+      `${message} for ${principal} on omikron#${slot} got the error ${brief(reply)}`,
+      {
         actual: reply.frame,
-      });
-    r.cfg.coverage.hit('ANN-001');
-    r.log.push(`  ${kind} ${principal} on omikron#${slot} → ${reply ? reply.type : 'no reply'}`);
-    const h = history(m, this.kind, principal);
-    if (this.withdraw) {
-      if (set.delete(principal)) h.withdrawnOn.add(c.serial);
-    } else {
-      set.add(principal);
-      h.announcedOn.add(c.serial);
-    }
+      },
+    );
+  r.cfg.coverage.hit('ANN-001');
+  r.log.push(`  ${message} ${principal} on omikron#${slot} → ${reply ? reply.type : 'no reply'}`);
+  const h = history(m, kind, principal);
+  if (withdraw) {
+    if (set.delete(principal)) h.withdrawnOn.add(c.serial);
+  } else {
+    set.add(principal);
+    h.announcedOn.add(c.serial);
   }
 }
 
@@ -1041,18 +1149,22 @@ class Announce extends Command {
 
 const pick = fc.nat({ max: 1000 });
 const senderMode = fc.constantFrom<SenderMode>('principal', 'principal', 'principal', 'other', 'none');
-const nameLike = fc
-  .array(ALNUM, { minLength: 1, maxLength: LIMITS.username })
-  .map((a) => a.join(''));
+const nameLike = fc.array(ALNUM, { minLength: 1, maxLength: LIMITS.username }).map((a) => a.join(''));
 
 /** Clock moves: a little, most of an hour, just past it, well past it. */
 const CLOCK_MOVES_MS = [60_000, 10 * 60_000, 30 * 60_000, 61 * 60_000, 2 * ONE_HOUR_MS];
 
 /** The command arbitraries (weights by repetition), for fc.commands. */
-export function modelCommands(dialect: Dialect, withClock: boolean): fc.Arbitrary<fc.AsyncCommand<Model, Real>>[] {
+export function modelCommands(
+  dialect: Dialect,
+  withClock: boolean,
+): fc.Arbitrary<fc.AsyncCommand<Model, Real>>[] {
   const zero = { user_id: fc.constant(0) };
   const change = fc.oneof(
-    { weight: 3, arbitrary: validDataFew('changeUser', dialect, { ...zero, username: nameLike }, { ascii: true }) },
+    {
+      weight: 3,
+      arbitrary: validDataFew('changeUser', dialect, { ...zero, username: nameLike }, { ascii: true }),
+    },
     { weight: 2, arbitrary: validDataFew('changeUser', dialect, zero) },
     { weight: 1, arbitrary: validData('changeUser', dialect, zero) },
   );
@@ -1064,10 +1176,13 @@ export function modelCommands(dialect: Dialect, withClock: boolean): fc.Arbitrar
     ...w(
       3,
       fc
-        .tuple(pick, nameLike, fc.option(pick, { nil: null, freq: 2 }))
-        .map(([c, n, i]) => new NewUser(c, n, i)),
+        .tuple(pick, nameLike, fc.option(pick, { nil: null, freq: 2 }), fc.boolean())
+        .map(([c, n, i, a]) => new NewUser(c, n, i, a)),
     ),
-    ...w(2, fc.nat({ max: 7 }).map((s) => new OpenConnection(s))),
+    ...w(
+      2,
+      fc.nat({ max: 7 }).map((s) => new OpenConnection(s)),
+    ),
     pick.map((c) => new CloseConnection(c)),
     pick.map((c) => new GetRegister(c)),
     fc.tuple(pick, pick).map(([g, c]) => new CompleteIota(g, c)),
@@ -1076,7 +1191,7 @@ export function modelCommands(dialect: Dialect, withClock: boolean): fc.Arbitrar
       fc
         .tuple(
           pick,
-          fc.constantFrom<RegFocus>('fresh', 'used', 'used', 'any'),
+          fc.constantFrom<RegFocus>('fresh', 'fresh', 'user', 'user', 'used', 'any'),
           fc.option(pick, { nil: null, freq: 8 }),
           nameLike,
           pick,
@@ -1088,7 +1203,10 @@ export function modelCommands(dialect: Dialect, withClock: boolean): fc.Arbitrar
     fc
       .tuple(pick, invalidCompletion, pick)
       .map(([g, req, c]) => new CompleteUserInvalid(g, req.data, req.mutation!.how, req.mutation!.field, c)),
-    ...w(2, fc.tuple(pick, pick).map(([u, c]) => new GetUser(u, c))),
+    ...w(
+      2,
+      fc.tuple(pick, pick).map(([u, c]) => new GetUser(u, c)),
+    ),
     ...w(
       3,
       fc.tuple(pick, focus, change, senderMode, pick).map(([u, f, d, s, c]) => new ChangeUser(u, f, d, s, c)),
@@ -1096,22 +1214,54 @@ export function modelCommands(dialect: Dialect, withClock: boolean): fc.Arbitrar
     ...w(
       2,
       fc
-        .tuple(pick, pick, focus, fc.constantFrom<TokenMode>('right', 'right', 'old', 'wrong'), senderMode, pick)
+        .tuple(
+          pick,
+          pick,
+          focus,
+          fc.constantFrom<TokenMode>('right', 'right', 'old', 'wrong'),
+          senderMode,
+          pick,
+        )
         .map(([u, i, f, tk, s, c]) => new ChangeIota(u, i, f, tk, s, c)),
     ),
-    fc.tuple(pick, focus, senderMode, pick).map(([u, f, s, c]) => new DeleteUser(u, f, s, c)),
+    ...w(
+      2,
+      fc
+        .tuple(pick, focus, senderMode, pick, fc.boolean())
+        .map(([u, f, s, c, reuse]) => new DeleteUser(u, f, s, c, reuse)),
+    ),
     fc.tuple(pick, focus, senderMode, pick).map(([i, f, s, c]) => new DeleteIota(i, f, s, c)),
-    ...w(4, fc.tuple(pick, pick).map(([p, c]) => new Announce('user', false, p, c))),
-    ...w(2, fc.tuple(pick, pick).map(([p, c]) => new Announce('iota', false, p, c))),
-    ...w(2, fc.tuple(fc.constantFrom<'user' | 'iota'>('user', 'user', 'iota'), pick, pick).map(([k, p, c]) => new Announce(k, true, p, c))),
+    ...w(
+      4,
+      fc.tuple(pick, pick).map(([p, c]) => new Announce('user', false, p, c)),
+    ),
+    ...w(
+      2,
+      fc.tuple(pick, pick).map(([p, c]) => new Announce('iota', false, p, c)),
+    ),
+    ...w(
+      2,
+      fc
+        .tuple(fc.constantFrom<'user' | 'iota'>('user', 'user', 'iota'), pick, pick)
+        .map(([k, p, c]) => new Announce(k, true, p, c)),
+    ),
   ];
   if (withClock) out.push(fc.constantFrom(...CLOCK_MOVES_MS).map((ms) => new AdvanceClock(ms)));
   return out;
 }
 
 /** Run one command sequence from an empty model on fresh connections; throws the first failure. */
-export async function runModel(cfg: ModelConfig, cmds: Iterable<fc.AsyncCommand<Model, Real>>): Promise<void> {
-  const real: Real = { cfg, sessions: Array.from({ length: cfg.slots }, () => null), failure: null, log: [], step: 0 };
+export async function runModel(
+  cfg: ModelConfig,
+  cmds: Iterable<fc.AsyncCommand<Model, Real>>,
+): Promise<void> {
+  const real: Real = {
+    cfg,
+    sessions: Array.from({ length: cfg.slots }, () => null),
+    failure: null,
+    log: [],
+    step: 0,
+  };
   try {
     await fc.asyncModelRun(async () => {
       const model = emptyModel(cfg.slots);
@@ -1125,7 +1275,6 @@ export async function runModel(cfg: ModelConfig, cmds: Iterable<fc.AsyncCommand<
   } finally {
     await Promise.all(real.sessions.map((s) => s?.close().catch(() => {})));
   }
-  if (process.env.MODEL_STATS) process.stderr.write(`STATS steps=${real.step} noop=${real.log.filter((l) => l.includes('nothing to do') || l.includes('no open')).length} users=${'?'}\n${process.env.MODEL_STATS === '2' ? real.log.join('\n') + '\n' : ''}`);
   if (real.failure !== null) {
     const e = real.failure;
     if (e instanceof PropertyFailure) {

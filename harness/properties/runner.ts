@@ -66,7 +66,9 @@ export function allRanReplayPath(commands = 64 * 4096): string {
 }
 
 const INFRA = (e: unknown): boolean =>
-  e instanceof TargetDownError || e instanceof ConnectError || (e instanceof HarnessError && e.name === 'HandshakeError');
+  e instanceof TargetDownError ||
+  e instanceof ConnectError ||
+  (e instanceof HarnessError && e.name === 'HandshakeError');
 
 export interface PropertySpec<T> {
   /** Short name for messages: "every request gets exactly one reply carrying its id". */
@@ -100,8 +102,12 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
   let shrinkStopped = false;
   let infra: unknown = null;
 
+  let calls = 0;
   const guarded = async (value: T): Promise<void> => {
     if (infra !== null) throw infra;
+    // A replay runs the value at the path only; fast-check would go on through the rest of that
+    // shrink level when it passes (a fixed target, or a path of another property).
+    if (replay && calls++ > 0) return;
     if (firstFailureAt !== null && performance.now() - firstFailureAt > budgetMs) {
       shrinkStopped = true;
       return;
@@ -138,14 +144,25 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
   if (!d.failed) {
     for (const req of spec.judged) {
       const n = spec.coverage.count(req);
-      if (n > 0) t.pass(req, `property "${spec.name}" held over ${d.numRuns} runs (seed ${seed})`);
+      if (n > 0)
+        t.pass(
+          req,
+          replay
+            ? `property "${spec.name}" held for the replayed case ${replay.seed}:${replay.path}`
+            : `property "${spec.name}" held over ${d.numRuns} runs (seed ${seed})`,
+        );
       else
-        t.notVerified(req, `property "${spec.name}": no generated case exercised it in ${d.numRuns} runs (seed ${seed})`);
+        t.notVerified(
+          req,
+          `property "${spec.name}": no generated case exercised it in ${d.numRuns} runs (seed ${seed})`,
+        );
     }
     return;
   }
   if (d.counterexample === null || d.counterexamplePath === null) {
-    throw new HarnessError(`property "${spec.name}" could not complete: ${d.interrupted ? "interrupted" : "too many skipped runs"}`);
+    throw new HarnessError(
+      `property "${spec.name}" could not complete: ${d.interrupted ? 'interrupted' : 'too many skipped runs'}`,
+    );
   }
   // The target went away or refused us: not a property failure, the scenario ends on it.
   if (INFRA(d.errorInstance)) throw d.errorInstance;
@@ -210,7 +227,10 @@ export function toPropertyFailure(e: unknown, fallback: string): PropertyFailure
   if (e instanceof ReplyTimeoutError) return new PropertyFailure('ENV-003', e.message);
   if (e instanceof ConnectionClosedError) return new PropertyFailure('ENV-003', e.message);
   const err = e instanceof Error ? e : new Error(String(e));
-  return new PropertyFailure(fallback, err instanceof HarnessError ? err.message : `harness error: ${err.stack}`);
+  return new PropertyFailure(
+    fallback,
+    err instanceof HarnessError ? err.message : `harness error: ${err.stack}`,
+  );
 }
 
 // --- requests ------------------------------------------------------------------------------------

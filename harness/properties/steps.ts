@@ -11,20 +11,21 @@ import { exchange, PropertyFailure } from './runner.ts';
 // --- names -----------------------------------------------------------------------------------------
 
 /**
- * A username no earlier run used (t.uniqueName()), as long as the generated one: the unique name
- * first, then the generated text's last code points. Lengths up to the limit are still exercised.
+ * A username no earlier run used (t.uniqueName()), as long as the generated one: the unique name,
+ * `_` (which unique names never contain, so no two results collide), then the generated text's
+ * last code points. Lengths up to the limit are still exercised.
  */
 export function uniqueLike(t: ScenarioContext, generated: string): string {
   const unique = t.uniqueName();
-  if (generated.length <= unique.length) return unique;
+  if (generated.length <= unique.length + 1) return unique;
   const points = Array.from(generated);
   let tail = '';
   for (let i = points.length - 1; i >= 0; i--) {
     const p = points[i]!;
-    if (unique.length + tail.length + p.length > generated.length) break;
+    if (unique.length + 1 + tail.length + p.length > generated.length) break;
     tail = p + tail;
   }
-  return unique + tail;
+  return tail === '' ? unique : `${unique}_${tail}`;
 }
 
 // --- setup -----------------------------------------------------------------------------------------
@@ -100,7 +101,12 @@ export async function read(
 }
 
 /** Read a user that must exist; otherwise a property failure of `req`. */
-export async function mustRead(o: OmikronSession, userId: number, req: string, what: string): Promise<UserRecord> {
+export async function mustRead(
+  o: OmikronSession,
+  userId: number,
+  req: string,
+  what: string,
+): Promise<UserRecord> {
   const { reply, record } = await read(o, { user_id: userId });
   if (record === null)
     throw new PropertyFailure(req, `${what}: get_user_data for user ${userId} answered ${reply.type}`, {
@@ -183,7 +189,11 @@ export function idProblems(
       case 'unsolicited': {
         const other = elsewhere.get(a.id);
         if (other !== undefined)
-          out.push({ req: 'ENV-006', rank: 0, text: `${o.label} received the reply to ${other}: ${a.frame}` });
+          out.push({
+            req: 'ENV-006',
+            rank: 0,
+            text: `${o.label} received the reply to ${other}: ${a.frame}`,
+          });
         else
           out.push({
             req: isErr ? 'ENV-002' : 'ENV-001',
@@ -200,10 +210,18 @@ export function idProblems(
         });
         break;
       case 'duplicate':
-        out.push({ req: 'ENV-003', rank: 2, text: `${o.label}: a second reply to id ${show(a.id)}: ${a.frame}` });
+        out.push({
+          req: 'ENV-003',
+          rank: 2,
+          text: `${o.label}: a second reply to id ${show(a.id)}: ${a.frame}`,
+        });
         break;
       case 'not-json':
-        out.push({ req: 'ENV-004', rank: 3, text: `${o.label}: a frame that is not a JSON object: ${a.frame}` });
+        out.push({
+          req: 'ENV-004',
+          rank: 3,
+          text: `${o.label}: a frame that is not a JSON object: ${a.frame}`,
+        });
         break;
       case 'binary':
         out.push({ req: 'ENV-004', rank: 3, text: `${o.label}: a binary frame of ${a.length} bytes` });
@@ -226,16 +244,18 @@ export function throwFirst(problems: readonly Problem[], context: string): void 
   if (problems.length === 0) return;
   const sorted = [...problems].sort((a, b) => a.rank - b.rank);
   const first = sorted[0]!;
-  const more = sorted.length > 1 ? ` (and ${sorted.length - 1} more: ${sorted.slice(1, 4).map((p) => p.text).join(' | ')})` : '';
+  const more =
+    sorted.length > 1
+      ? ` (and ${sorted.length - 1} more: ${sorted
+          .slice(1, 4)
+          .map((p) => p.text)
+          .join(' | ')})`
+      : '';
   throw new PropertyFailure(first.req, `${context}: ${first.text}${more}`);
 }
 
 /** Bind real values to the fields a generated request names, except the one a mutation broke. */
-export function bind(
-  data: unknown,
-  values: Readonly<Record<string, unknown>>,
-  except?: string,
-): unknown {
+export function bind(data: unknown, values: Readonly<Record<string, unknown>>, except?: string): unknown {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
   const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
   for (const [k, v] of Object.entries(values)) {

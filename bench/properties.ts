@@ -1,0 +1,90 @@
+// (4) The property-based suites' speed: model-based sequences per second (suites/model.test.ts) and
+// requests per second the property suites send (frames the reference receives), one pass each at
+// the default budget against an in-process reference. Skipped while harness/properties is absent.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { REFERENCE } from '../fixtures/reference/behaviours.ts';
+import { ReferenceOmega } from '../fixtures/reference/server.ts';
+import { fixtureIdentities } from '../harness/identity/identities.ts';
+import { mergedFigures } from '../harness/run/collector.ts';
+import { runSuites } from '../harness/run/run-suites.ts';
+import type { TargetDescriptor } from '../harness/scenario/target.ts';
+import { ROOT } from './measure.ts';
+
+export interface SuiteSpeed {
+  readonly file: string;
+  readonly scenarios: number;
+  readonly ms: number;
+  /** runs × scenarios: the sequences (model) or cases (properties) generated. */
+  readonly cases: number;
+  readonly casesPerS: number;
+  /** Frames the reference received (requests, announcements, handshakes, pings). */
+  readonly frames: number;
+  readonly framesPerS: number;
+  readonly figures?: Record<string, unknown>;
+}
+
+export type PropertiesBench =
+  | { readonly runs: number; readonly model?: SuiteSpeed; readonly properties?: SuiteSpeed }
+  | { readonly skipped: string };
+
+async function speedOf(file: string, runs: number): Promise<SuiteSpeed> {
+  let frames = 0;
+  const behaviours = {
+    ...REFERENCE,
+    decode: (raw: Buffer, isBinary: boolean) => {
+      frames++;
+      return REFERENCE.decode(raw, isBinary);
+    },
+  };
+  const identities = fixtureIdentities();
+  const omega = await ReferenceOmega.start({
+    dialect: 'seed',
+    trusted: identities,
+    clockControl: true,
+    behaviours,
+  });
+  try {
+    const target: TargetDescriptor = {
+      label: 'bench: embedded reference (seed)',
+      url: omega.url,
+      dialect: 'seed',
+      identities,
+      timeoutMs: 5000,
+      clock: { kind: 'control', url: omega.clockControlUrl! },
+      runPrefix: `b${Math.random().toString(36).slice(2, 5)}`,
+      seed: 42,
+      runs,
+    };
+    const t0 = performance.now();
+    const c = await runSuites(target, { files: [join(ROOT, 'suites', file)] });
+    const ms = performance.now() - t0;
+    const scenarios = c.scenarios.length;
+    const figures = mergedFigures(c.scenarios);
+    return {
+      file,
+      scenarios,
+      ms: Math.round(ms),
+      cases: runs * scenarios,
+      casesPerS: Math.round((runs * scenarios) / (ms / 1000)),
+      frames,
+      framesPerS: Math.round(frames / (ms / 1000)),
+      ...(figures ? { figures } : {}),
+    };
+  } finally {
+    await omega.stop();
+  }
+}
+
+export async function propertiesBench(runs = 25): Promise<PropertiesBench> {
+  if (!existsSync(join(ROOT, 'harness/properties')))
+    return { skipped: 'harness/properties does not exist yet' };
+  const present = (f: string) => existsSync(join(ROOT, 'suites', f));
+  if (!present('model.test.ts') && !present('properties.test.ts'))
+    return { skipped: 'no property suite (suites/model.test.ts, suites/properties.test.ts) yet' };
+  return {
+    runs,
+    ...(present('model.test.ts') ? { model: await speedOf('model.test.ts', runs) } : {}),
+    ...(present('properties.test.ts') ? { properties: await speedOf('properties.test.ts', runs) } : {}),
+  };
+}
