@@ -80,7 +80,13 @@ export async function readBack(
       continue;
     }
     const query = { user_id: u.userId };
-    const j = judgeReply(ch, await ch.call('getUser', query, { timed: false }), 'getUser', findings);
+    const j = judgeReply(
+      ch,
+      await ch.call('getUser', query, { timed: false }),
+      'getUser',
+      findings,
+      u.deleted,
+    );
     if (j.kind === 'none') {
       count.unchecked++;
       continue;

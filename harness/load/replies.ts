@@ -17,11 +17,18 @@ const accepted = (op: OperationName): ReadonlySet<string> => {
 };
 const ACCEPTED = new Map<OperationName, ReadonlySet<string>>();
 
-export function judgeReply(ch: LoadChannel, r: CallResult, op: OperationName, findings: Finding[]): Judged {
+/** `errorExpected`: an error reply is the answer sought (a deleted user read back), not a refusal. */
+export function judgeReply(
+  ch: LoadChannel,
+  r: CallResult,
+  op: OperationName,
+  findings: Finding[],
+  errorExpected = false,
+): Judged {
   if (r.kind === 'none') return r;
   const reply = r.reply;
   if (isErrorType(reply.type)) {
-    ch.noteRefused(op, reply.type);
+    if (!errorExpected) ch.noteRefused(op, reply.type);
     return { kind: 'refused', reply };
   }
   let ok = ACCEPTED.get(op);

@@ -272,7 +272,7 @@ async function verify(
   if (isErrorType(reply.type)) {
     if (u.fate === 'uncertain') {
       u.fate = 'deleted';
-      note(r, 'UM-DEL-002', 'users living on a deleted Iota were deleted with it');
+      r.log.push(`  user[${u.n}] went with its deleted Iota (the seed leaves that open)`);
       return;
     }
     throw new PropertyFailure(gone, `${what}: get_user_data for user ${u.id} answered ${brief(reply)}`, {
@@ -281,7 +281,7 @@ async function verify(
   }
   if (u.fate === 'uncertain') {
     u.fate = 'alive';
-    note(r, 'UM-DEL-002', 'users living on a deleted Iota are kept');
+    r.log.push(`  user[${u.n}] outlived its deleted Iota (the seed leaves that open)`);
   }
   const parsed = replyDataSchema('getUser', r.cfg.dialect).safeParse(reply.data ?? {});
   if (!parsed.success)
@@ -477,7 +477,7 @@ async function completeUser(
   };
   for (const u of sameName) u.nameShared = true;
   if (sameName.length > 0)
-    note(r, 'UM-CHG-005', 'complete_register_user accepted a username another user holds');
+    r.log.push('  a username another user holds was accepted: lookups by it are not judged');
   m.users.push(user);
   await verify(r, o, user, `after ${what} answered success`, () => 'UM-REG-004', 'UM-REG-004');
   return user;
@@ -1279,7 +1279,11 @@ export async function runModel(
     const e = real.failure;
     if (e instanceof PropertyFailure) {
       const steps = real.log.slice(-30).join('\n');
-      throw new PropertyFailure(e.requirement, `${e.message}\nsteps (last 30):\n${steps}`, e.detail);
+      throw new PropertyFailure(
+        e.requirement,
+        `${e.message}\nsteps (last 30; the commands after the failing one did nothing):\n${steps}`,
+        e.detail,
+      );
     }
     throw e;
   }

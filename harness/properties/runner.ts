@@ -65,10 +65,16 @@ export function allRanReplayPath(commands = 64 * 4096): string {
   return `${'/'.repeat(chunks)}:${'/'.repeat(Math.ceil(chunks / 6))}`;
 }
 
+/**
+ * The target cannot be reached or will not let us in (no connection, a refused or unanswered
+ * handshake): not a property failure. The scenario ends on it (ScenarioContext.attribute, which
+ * probes the target's health), instead of shrinking on timeouts.
+ */
 const INFRA = (e: unknown): boolean =>
   e instanceof TargetDownError ||
   e instanceof ConnectError ||
-  (e instanceof HarnessError && e.name === 'HandshakeError');
+  (e instanceof HarnessError && e.name === 'HandshakeError') ||
+  (e instanceof ReplyTimeoutError && /^(identification|challenge_response) /.test(e.what));
 
 export interface PropertySpec<T> {
   /** Short name for messages: "every request gets exactly one reply carrying its id". */
