@@ -1,5 +1,6 @@
 // get_user_data: the lookup rule, the reply's fields and encodings (SPEC.md UM-GET, ENC).
 import { scenario } from '../harness/scenario/scenario.ts';
+import { USER_FIELDS } from '../harness/scenario/steps-users.ts';
 import { newIota, newUser, readUser } from '../harness/scenario/fixtures.ts';
 
 scenario(
@@ -30,22 +31,7 @@ scenario(
       'UM-GET-007',
       `display of a new user: ${d.display === '' ? 'empty' : d.display === u.username ? 'the username' : JSON.stringify(d.display)}`,
     );
-    const extra = Object.keys(d).filter(
-      (k) =>
-        ![
-          'user_id',
-          'iota_id',
-          'created_at',
-          'username',
-          'display',
-          'avatar',
-          'about',
-          'status',
-          'public_key',
-          'sub_level',
-          'sub_end',
-        ].includes(k),
-    );
+    const extra = Object.keys(d).filter((k) => !(USER_FIELDS as readonly string[]).includes(k));
     if (extra.length > 0) t.info('ENV-008', `extra fields in the user record: ${extra.join(', ')}`);
   },
 );
