@@ -7,6 +7,7 @@ import {
   type OmikronIdentity,
   trustedOmikronsJson,
 } from '../identity/identities.ts';
+import { HarnessError } from '../client/errors.ts';
 import { LaunchError } from '../launchers/launcher.ts';
 import { withLoadIdentities } from '../load/identities.ts';
 import { SUITE_VERSION } from '../run/version.ts';
@@ -78,7 +79,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       opts.load && opts.url === undefined ? withLoadIdentities(identities, opts.loadConnections) : identities;
     return await certifyCommand(opts, runIdentities, sink);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof LaunchError) {
+    if (e instanceof UsageError || e instanceof LaunchError || e instanceof HarnessError) {
       sink.emit({ event: 'error', message: e.message });
       return EXIT.cannotStart;
     }

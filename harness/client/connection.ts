@@ -7,6 +7,8 @@ import { type IncomingFrame, incomingFrame } from '../protocol/schemas.ts';
 import { ConnectError, ConnectionClosedError, ProtocolViolation, ReplyTimeoutError } from './errors.ts';
 import { Transcript } from './transcript.ts';
 
+const ANSWERED_GENERATION = 10_000;
+
 export interface TlsOptions {
   /** PEM file of a CA that signed the target's certificate. */
   readonly caFile?: string;
@@ -54,7 +56,9 @@ interface Pending {
   readonly what: string;
   readonly resolve: (r: Reply) => void;
   readonly reject: (e: Error) => void;
-  readonly timer: NodeJS.Timeout;
+  /** performance.now() past which the request has timed out (one sweep timer per connection). */
+  readonly deadline: number;
+  readonly timeoutMs: number;
   readonly internal: boolean;
 }
 
@@ -65,11 +69,15 @@ export interface CloseInfo {
 
 export class Connection {
   private readonly pending = new Map<string, Pending>();
-  private readonly answered = new Set<string>();
+  /** Ids already answered, to tell a doubled reply from a stray one: two generations, so it stays bounded. */
+  private answered = new Set<string>();
+  private answeredBefore = new Set<string>();
   private readonly uncorrelatedWaiters: Array<(r: Reply | CloseInfo) => void> = [];
   private readonly uncorrelatedQueue: Reply[] = [];
   private expectUncorrelated = 0;
   private keepalive?: NodeJS.Timeout;
+  private sweepTimer?: NodeJS.Timeout;
+  private sweepAt: number | undefined;
   private lastSent = Date.now();
   private closeInfo?: CloseInfo;
   readonly anomalies: Anomaly[] = [];
@@ -87,9 +95,9 @@ export class Connection {
         const info = { code, reason: reasonBuf.toString('utf8') };
         this.closeInfo = info;
         clearInterval(this.keepalive);
+        clearTimeout(this.sweepTimer);
         this.transcript.record(this.label, 'event', 'close', `close ${code} ${info.reason}`);
         for (const [, p] of this.pending) {
-          clearTimeout(p.timer);
           p.reject(new ConnectionClosedError(this.label, p.what, code, info.reason));
         }
         this.pending.clear();
@@ -180,8 +188,10 @@ export class Connection {
 
   /** Send an envelope without waiting; an id is assigned when missing. */
   send(envelope: Envelope): string {
-    const id = envelope.id ?? randomUUID();
-    const text = JSON.stringify({ ...envelope, id });
+    let e = envelope;
+    if (e.id === undefined) e = { ...e, id: randomUUID() };
+    const id = e.id as string;
+    const text = JSON.stringify(e);
     this.transcript.record(this.label, 'out', 'text', text);
     this.lastSent = Date.now();
     this.ws.send(text);
@@ -198,16 +208,35 @@ export class Connection {
       );
     }
     const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     const promise = new Promise<Reply>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        this.transcript.note(this.label, `timeout: no reply to ${what} after ${timeoutMs} ms`);
-        reject(new ReplyTimeoutError(this.label, what, timeoutMs));
-      }, timeoutMs);
-      this.pending.set(id, { what, resolve, reject, timer, internal: opts.internal ?? false });
+      this.pending.set(id, { what, resolve, reject, deadline, timeoutMs, internal: opts.internal ?? false });
     });
-    this.send({ ...envelope, id });
+    this.armSweep(deadline);
+    this.send(envelope.id === id ? envelope : { ...envelope, id });
     return promise;
+  }
+
+  /** One timer per connection, armed for the earliest deadline: no timer per request. */
+  private armSweep(deadline: number): void {
+    if (this.sweepAt !== undefined && this.sweepAt <= deadline) return;
+    clearTimeout(this.sweepTimer);
+    this.sweepAt = deadline;
+    this.sweepTimer = setTimeout(() => this.sweep(), Math.max(0, Math.ceil(deadline - performance.now())));
+  }
+
+  private sweep(): void {
+    this.sweepAt = undefined;
+    const now = performance.now() + 1; // timers may fire a hair early
+    let next = Number.POSITIVE_INFINITY;
+    for (const [id, p] of this.pending) {
+      if (p.deadline <= now) {
+        this.pending.delete(id);
+        this.transcript.note(this.label, `timeout: no reply to ${p.what} after ${p.timeoutMs} ms`);
+        p.reject(new ReplyTimeoutError(this.label, p.what, p.timeoutMs));
+      } else if (p.deadline < next) next = p.deadline;
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.armSweep(next);
   }
 
   /**
@@ -228,7 +257,6 @@ export class Connection {
   forget(id: string): void {
     const p = this.pending.get(id);
     if (!p) return;
-    clearTimeout(p.timer);
     this.pending.delete(id);
     p.reject(new ProtocolViolation(this.label, `${p.what} was given up`));
   }
@@ -299,11 +327,15 @@ export class Connection {
       );
       return;
     }
-    const frame = { ...parsed.data, id: parsed.data.id ?? undefined };
+    // "id": null counts as no id; the common frame is used as it is (this is the hot path).
+    const frame =
+      parsed.data.id === null
+        ? { ...parsed.data, id: undefined }
+        : (parsed.data as typeof parsed.data & { id?: string });
     const reply: Reply = {
       type: frame.type,
-      ...(frame.id === undefined ? {} : { id: frame.id }),
-      ...(frame.data === undefined ? {} : { data: frame.data }),
+      id: frame.id,
+      data: frame.data,
       frame: frame as Record<string, unknown>,
       receivedAt: Date.now(),
     };
@@ -311,7 +343,10 @@ export class Connection {
     if (pending && frame.id !== undefined) {
       this.pending.delete(frame.id);
       this.answered.add(frame.id);
-      clearTimeout(pending.timer);
+      if (this.answered.size > ANSWERED_GENERATION) {
+        this.answeredBefore = this.answered;
+        this.answered = new Set();
+      }
       pending.resolve(reply);
       return;
     }
@@ -333,7 +368,7 @@ export class Connection {
       this.failSolePending(`answered with a frame that carries no id: ${text.slice(0, 160)}`);
       return;
     }
-    if (this.answered.has(frame.id)) {
+    if (this.answered.has(frame.id) || this.answeredBefore.has(frame.id)) {
       this.anomalies.push({ kind: 'duplicate', id: frame.id, frame: text.slice(0, 200) });
       return;
     }
@@ -349,7 +384,6 @@ export class Connection {
     if (outstanding.length !== 1 || this.pending.size !== 1) return;
     const [id, p] = outstanding[0]!;
     this.pending.delete(id);
-    clearTimeout(p.timer);
     p.reject(new ProtocolViolation(this.label, `waiting for ${p.what}, the target ${message}`));
   }
 }

@@ -66,7 +66,8 @@ export class Transcript {
       );
       head = kind === 'binary' ? headBuf.toString('base64') : headBuf.toString('utf8');
     }
-    if (this.entries.length >= this.limit) this.entries.shift(); // a long run keeps its latest frames
+    // A long run keeps its latest frames; trimmed in batches so each frame costs O(1), not a shift.
+    if (this.entries.length >= 2 * this.limit) this.entries.splice(0, this.entries.length - this.limit);
     const t = Math.round((performance.now() - this.started) * 10) / 10;
     this.entries.push(
       new Entry(

@@ -1,11 +1,15 @@
 // Run the conformance scenarios against one target through vitest's Node API.
 import { resolve } from 'node:path';
-import { startVitest } from 'vitest/node';
+import { createVitest } from 'vitest/node';
+import { HarnessError } from '../client/errors.ts';
 import type { TargetDescriptor } from '../scenario/target.ts';
 import { CheckCollector, type Progress } from './collector.ts';
 import { PACKAGE_ROOT } from './version.ts';
 
 export { PACKAGE_ROOT };
+
+/** The longest a run may go without a scenario finishing: longer than any scenario's own bound. */
+export const STALL_BOUND_MS = 5 * 60_000;
 
 export interface SuiteRunOptions {
   /** Only these suite files (paths relative to suites/, or name fragments). */
@@ -13,16 +17,22 @@ export interface SuiteRunOptions {
   /** Only scenarios whose name matches. */
   readonly namePattern?: string;
   readonly progress?: Progress;
+  readonly stallBoundMs?: number;
 }
 
 export async function runSuites(
   target: TargetDescriptor,
   options: SuiteRunOptions = {},
 ): Promise<CheckCollector> {
-  const collector = new CheckCollector(options.progress);
-  const vitest = await startVitest(
+  let lastProgress = Date.now();
+  const collector = new CheckCollector({
+    scenarioDone: (s) => {
+      lastProgress = Date.now();
+      options.progress?.scenarioDone(s);
+    },
+  });
+  const vitest = await createVitest(
     'test',
-    [...(options.files ?? [])],
     {
       root: PACKAGE_ROOT,
       config: resolve(PACKAGE_ROOT, 'vitest.conformance.config.ts'),
@@ -33,6 +43,25 @@ export async function runSuites(
     },
     { logLevel: 'silent' },
   );
-  await vitest.close();
+  // Every scenario bounds its own waits; this bounds what they cannot: a worker that never loads or never ends.
+  const bound = options.stallBoundMs ?? STALL_BOUND_MS;
+  let watchdog: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    watchdog = setInterval(() => {
+      if (Date.now() - lastProgress > bound) {
+        reject(
+          new HarnessError(
+            `the scenarios made no progress for ${Math.round(bound / 1000)} s: the run was stopped`,
+          ),
+        );
+      }
+    }, 1000);
+  });
+  try {
+    await Promise.race([vitest.start([...(options.files ?? [])]), stalled]);
+  } finally {
+    clearInterval(watchdog);
+    await Promise.race([vitest.close(), new Promise((r) => setTimeout(r, 10_000).unref())]);
+  }
   return collector;
 }
