@@ -207,6 +207,35 @@ describe('omega-conformance: verdicts and exit codes', () => {
     expect(events.at(-1)?.event).toBe('end');
   });
 
+  it('prints a replay line for a property counterexample, and the replay reproduces it', async () => {
+    const args = [
+      '--reference-variant',
+      'pair-change-drops-second-field',
+      '--dialect',
+      'seed',
+      '--seed',
+      '42',
+      '--only',
+      'UM-CHG-004',
+    ];
+    const first = await runCli(args);
+    expect(first.code).toBe(1);
+    const line = /^replay: npx omega-conformance (.*)$/m.exec(first.stderr)?.[1];
+    expect(line, first.stderr).toBeDefined();
+    expect(line).toContain('--reference-variant pair-change-drops-second-field');
+    const counterexample = /change #\d+ (\{[^}]*\})/.exec(first.stderr)?.[1];
+    const replay = await runCli(line!.split(' '));
+    expect(replay.code).toBe(1);
+    const again = /change #\d+ (\{[^}]*\})/.exec(replay.stderr)?.[1];
+    // The same shrunk case (user ids differ: each run registers its own user).
+    expect(again?.replace(/\d{10,}/g, 'ID')).toBe(counterexample?.replace(/\d{10,}/g, 'ID'));
+    const check = replay
+      .report()
+      .requirements.find((q) => q.id === 'UM-CHG-004')!
+      .checks.find((c) => c.outcome === 'fail');
+    expect(check?.replay).toMatch(/^42:/);
+  });
+
   it('certifies a --command target over TLS, probing its dialect', async () => {
     const r = await runCli([
       '--command',

@@ -152,12 +152,56 @@ async function runPlan(
       ...(expected ? { expectedFailures: expected } : {}),
       events: sink,
       runPrefix,
+      replayCommand: replayPrefix(opts.argv, dialect),
       ...(opts.load ? { load: { connections: opts.loadConnections, requests: opts.loadRequests } } : {}),
     });
     return report;
   } finally {
     await launched.stop();
   }
+}
+
+/** Options that do not name the target, left out of replay lines (the replay sets its own). */
+const NOT_TARGET = new Set([
+  '--replay',
+  '--seed',
+  '--only',
+  '--skip',
+  '--runs',
+  '--repeat',
+  '--report-dir',
+  '--expected-failures',
+  '--write-expected-failures',
+  '--level',
+  '--load-connections',
+  '--load-requests',
+]);
+const NOT_TARGET_FLAGS = new Set([
+  '--thorough',
+  '--quiet',
+  '--json-lines',
+  '--require-complete',
+  '--load',
+  '--list',
+]);
+
+/** The command line that reaches the same target in the same dialect, e.g. for a replay line. */
+export function replayPrefix(argv: readonly string[], dialect: string): string {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    if (NOT_TARGET.has(name)) {
+      if (!a.includes('=')) i++;
+      continue;
+    }
+    if (NOT_TARGET_FLAGS.has(name) || name === '--dialect') {
+      if (name === '--dialect' && !a.includes('=')) i++;
+      continue;
+    }
+    kept.push(/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  }
+  return ['npx omega-conformance', ...kept, '--dialect', dialect].join(' ');
 }
 
 export async function certifyCommand(

@@ -17,6 +17,8 @@ export type ClockChoice = 'auto' | 'faketime' | 'none' | { readonly controlUrl: 
 
 export interface CliOptions {
   readonly command: 'certify' | 'identities' | 'help' | 'version' | 'list';
+  /** The arguments as given, for replay lines. */
+  readonly argv: readonly string[];
   readonly url?: string;
   readonly serverCommand?: string;
   readonly image?: string;
@@ -148,6 +150,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     ? int('runs', v.runs, DEFAULTS.thoroughRuns, 1)
     : int('runs', v.runs, DEFAULTS.runs, 1);
   return {
+    argv: [...argv],
     command: v.help
       ? 'help'
       : v.version

@@ -52,8 +52,13 @@ export function parseReplay(s: string | undefined): Replay | null {
   return { seed: Number(m[1]), path: m[2]! };
 }
 
-export const replayCommand = (seed: number, path: string, req: string): string =>
-  `npx omega-conformance --replay ${seed}:${path} --only ${req}`;
+/** `prefix` names the same target (TargetDescriptor.replayCommand); the rest selects the one counterexample. */
+export const replayCommand = (
+  seed: number,
+  path: string,
+  req: string,
+  prefix = 'npx omega-conformance',
+): string => `${prefix} --replay ${seed}:${path} --only ${req}`;
 
 /**
  * fc.commands' replayPath for a replay. Every model command always runs (its check() is true and a
@@ -194,7 +199,7 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
       shrinkStopped ? `; shrinking stopped after its ${Math.round(budgetMs / 1000)} s budget` : ''
     }${reproduced ? '' : '; it did not fail again when re-run'}): ${counterexample}`,
     `seed ${seed}, path ${path}`,
-    `replay: ${replayCommand(seed, path, req)}`,
+    `replay: ${replayCommand(seed, path, req, t.target.replayCommand)}`,
   ].join('\n');
   failWithReplay(t, req, message, `${seed}:${path}`, failure.detail);
 }

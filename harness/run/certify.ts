@@ -37,6 +37,8 @@ export interface CertifyParams {
   readonly runPrefix: string;
   /** --load: run the load profile (suites/load.test.ts) with this size. */
   readonly load?: { readonly connections: number; readonly requests: number };
+  /** How a person reaches this target again from a shell: the prefix of every replay line. */
+  readonly replayCommand?: string;
 }
 
 export function configHash(
@@ -122,6 +124,7 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
     runs: p.runs,
     ...(p.replay ? { replay: p.replay } : {}),
     ...(p.load ? { load: p.load } : {}),
+    ...(p.replayCommand ? { replayCommand: p.replayCommand } : {}),
   };
   p.events.emit({
     event: 'start',

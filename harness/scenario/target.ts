@@ -20,6 +20,8 @@ export interface TargetDescriptor {
   /** Seed and budget of the property-based scenarios. */
   readonly seed: number;
   readonly runs: number;
+  /** The command that reaches this same target again ("npx omega-conformance --url ... --dialect seed"), for replay lines. */
+  readonly replayCommand?: string;
   /** Replay one property counterexample: "SEED:PATH". */
   readonly replay?: string;
   /** --load: the load profile's size (suites/load.test.ts registers only when present). */
