@@ -240,7 +240,17 @@ export async function runPool(jobs: readonly Job[], options: PoolOptions = {}): 
           worker?.retire();
           worker = new Worker();
         }
-        const r = await worker.run(jobs[i]!, boundMs, timeoutMs);
+        let r = await worker.run(jobs[i]!, boundMs, timeoutMs);
+        if (!r.ok) {
+          // A worker that died or was cut off gave no verdict (a stuck module loader looks the same as
+          // a stuck variant): one more try on a fresh process before the job counts as not judged.
+          worker.retire();
+          worker = new Worker();
+          const again = await worker.run(jobs[i]!, boundMs, timeoutMs);
+          r = again.ok
+            ? again
+            : { ...again, error: `${again.error ?? ''} (and on a first try: ${r.error ?? ''})` };
+        }
         results[i] = r;
         done++;
         options.onDone?.(r, done, jobs.length);
