@@ -1,21 +1,6 @@
-// How the conformance scenarios run: one worker, files in sequence, modules shared between files,
-// because one target has one clock and one health state (harness/scenario/health.ts).
+// The conformance scenarios' vitest settings (harness/run/conformance-config.ts), for running vitest
+// by hand; omega-conformance passes the same settings inline.
 import { defineConfig } from 'vitest/config';
-import { PathOrderSequencer } from './harness/run/sequencer.ts';
+import { CONFORMANCE_TEST_CONFIG } from './harness/run/conformance-config.ts';
 
-export default defineConfig({
-  test: {
-    include: ['suites/**/*.test.ts'],
-    exclude: [],
-    pool: 'threads',
-    maxWorkers: 1,
-    isolate: false,
-    fileParallelism: false,
-    sequence: { shuffle: false, concurrent: false, sequencer: PathOrderSequencer },
-    // No results cache: it would reorder files and is shared by concurrent runs.
-    cache: false,
-    testTimeout: 120_000,
-    hookTimeout: 30_000,
-    watch: false,
-  },
-});
+export default defineConfig({ test: CONFORMANCE_TEST_CONFIG });

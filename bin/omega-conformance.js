@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ENTRY = fileURLToPath(new URL('../harness/cli/run.ts', import.meta.url));
-const STALL_MS = Number(process.env.OMEGA_CONFORMANCE_STALL_MS || 120_000);
+const STALL_MS = Number(process.env.OMEGA_CONFORMANCE_STALL_MS || 30_000);
 const args = process.argv.slice(2);
 
 function attempt() {

@@ -47,10 +47,10 @@ export function runCli(
       child.kill('SIGKILL');
       reject(
         new Error(
-          `omega-conformance ${args.join(' ')} did not finish within ${opts.timeoutMs ?? 90_000} ms\n${stderr}`,
+          `omega-conformance ${args.join(' ')} did not finish within ${opts.timeoutMs ?? 150_000} ms\n${stderr}`,
         ),
       );
-    }, opts.timeoutMs ?? 90_000);
+    }, opts.timeoutMs ?? 150_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       const file = (name: string, sub?: string) => readFileSync(join(dir, sub ?? '', name), 'utf8');

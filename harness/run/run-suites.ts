@@ -1,9 +1,8 @@
-// Run the conformance scenarios against one target through vitest's Node API.
-import { resolve } from 'node:path';
 import { createVitest } from 'vitest/node';
 import { HarnessError } from '../client/errors.ts';
 import type { TargetDescriptor } from '../scenario/target.ts';
 import { CheckCollector, type Progress } from './collector.ts';
+import { CONFORMANCE_TEST_CONFIG } from './conformance-config.ts';
 import { PACKAGE_ROOT } from './version.ts';
 
 export { PACKAGE_ROOT };
@@ -31,18 +30,6 @@ export async function runSuites(
       options.progress?.scenarioDone(s);
     },
   });
-  const vitest = await createVitest(
-    'test',
-    {
-      root: PACKAGE_ROOT,
-      config: resolve(PACKAGE_ROOT, 'vitest.conformance.config.ts'),
-      watch: false,
-      reporters: [collector],
-      provide: { target },
-      ...(options.namePattern ? { testNamePattern: options.namePattern } : {}),
-    },
-    { logLevel: 'silent' },
-  );
   // Every scenario bounds its own waits; this bounds what they cannot: a worker that never loads or never ends.
   const bound = options.stallBoundMs ?? STALL_BOUND_MS;
   let watchdog: NodeJS.Timeout | undefined;
@@ -56,6 +43,25 @@ export async function runSuites(
         );
       }
     }, 1000);
+  });
+  const vitest = await Promise.race([
+    createVitest(
+      'test',
+      {
+        root: PACKAGE_ROOT,
+        config: false,
+        ...CONFORMANCE_TEST_CONFIG,
+        watch: false,
+        reporters: [collector],
+        provide: { target },
+        ...(options.namePattern ? { testNamePattern: options.namePattern } : {}),
+      },
+      { logLevel: 'silent' },
+    ),
+    stalled,
+  ]).catch((e: unknown) => {
+    clearInterval(watchdog);
+    throw e;
   });
   try {
     await Promise.race([vitest.start([...(options.files ?? [])]), stalled]);

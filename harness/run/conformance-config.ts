@@ -1,0 +1,20 @@
+// How the conformance scenarios run: one worker, files in sequence (path order), modules shared
+// between files, because one target has one clock and one health state (harness/scenario/health.ts).
+// Handed to vitest inline (no config file to load through the module hooks), and re-exported by
+// vitest.conformance.config.ts for maintainers who run vitest by hand.
+import { PathOrderSequencer } from './sequencer.ts';
+
+export const CONFORMANCE_TEST_CONFIG = {
+  include: ['suites/**/*.test.ts'],
+  exclude: [] as string[],
+  pool: 'threads' as const,
+  maxWorkers: 1,
+  isolate: false,
+  fileParallelism: false,
+  sequence: { shuffle: false, concurrent: false, sequencer: PathOrderSequencer },
+  // No results cache: it would reorder files and is shared by concurrent runs.
+  cache: false as const,
+  testTimeout: 120_000,
+  hookTimeout: 30_000,
+  watch: false,
+};
