@@ -58,6 +58,8 @@ export interface PoolOptions {
 const KILL_GRACE_MS = 2000;
 /** A worker is replaced after this many jobs, so that nothing a run leaves behind piles up. */
 const RECYCLE_AFTER = 10;
+/** Silence from a worker (no heartbeat, no output) that counts as stuck. */
+const HEARTBEAT_STALL_MS = 20_000;
 const TAIL_LINES = 8;
 const live = new Set<ChildProcess>();
 
@@ -83,6 +85,8 @@ interface Current {
   stderr: string;
   killedForBound: boolean;
   readonly bound: NodeJS.Timeout;
+  readonly stall: NodeJS.Timeout;
+  lastAlive: number;
   readonly done: (r: JobResult) => void;
 }
 
@@ -123,6 +127,12 @@ class Worker {
         stderr: '',
         killedForBound: false,
         bound: setTimeout(() => this.overBound(), boundMs),
+        lastAlive: performance.now(),
+        // A worker whose heartbeat stops (a deadlocked module loader) is cut off long before its bound.
+        stall: setInterval(() => {
+          if (this.current && performance.now() - this.current.lastAlive > HEARTBEAT_STALL_MS)
+            this.overBound();
+        }, 1000),
         done,
       };
       const line: JobLine = {
@@ -152,6 +162,7 @@ class Worker {
   }
 
   private stdout(chunk: string): void {
+    if (this.current) this.current.lastAlive = performance.now();
     this.pending += chunk;
     let nl = this.pending.indexOf('\n');
     while (nl >= 0) {
@@ -218,6 +229,7 @@ class Worker {
     const c = this.current;
     if (!c) return;
     clearTimeout(c.bound);
+    clearInterval(c.stall);
     this.current = null;
     c.done(r);
   }

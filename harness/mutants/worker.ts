@@ -61,6 +61,8 @@ async function run(
 }
 
 async function serve(): Promise<void> {
+  // A heartbeat on stdout: the pool cuts off a worker whose event loop stops (see pool.ts).
+  setInterval(() => process.stdout.write('{"kind":"mutant-alive"}\n'), 1000).unref();
   const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const raw of lines) {
     if (!raw.trim()) continue;
