@@ -153,6 +153,7 @@ async function runPlan(
       events: sink,
       runPrefix,
       replayCommand: replayPrefix(opts.argv, dialect),
+      ...(opts.suites.length > 0 ? { files: opts.suites } : {}),
       ...(opts.load ? { load: { connections: opts.loadConnections, requests: opts.loadRequests } } : {}),
     });
     return report;
@@ -163,6 +164,7 @@ async function runPlan(
 
 /** Options that do not name the target, left out of replay lines (the replay sets its own). */
 const NOT_TARGET = new Set([
+  '--suite',
   '--replay',
   '--seed',
   '--only',

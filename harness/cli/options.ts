@@ -34,6 +34,8 @@ export interface CliOptions {
   readonly dialect: Dialect | 'auto';
   readonly dialectGiven: boolean;
   readonly only: readonly string[];
+  /** --suite: only suite files whose path contains one of these (e.g. load, identification). */
+  readonly suites: readonly string[];
   readonly skip: readonly string[];
   readonly timeoutMs: number;
   readonly seed: number;
@@ -92,6 +94,7 @@ const spec = {
   load: { type: 'boolean' },
   'load-connections': { type: 'string' },
   'load-requests': { type: 'string' },
+  suite: { type: 'string', multiple: true },
   generate: { type: 'string' },
   id: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -177,6 +180,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     dialect,
     dialectGiven: v.dialect !== undefined,
     only: v.only ?? [],
+    suites: v.suite ?? [],
     skip: v.skip ?? [],
     timeoutMs: int('timeout-ms', v['timeout-ms'], DEFAULTS.timeoutMs, 1),
     seed:
@@ -231,6 +235,7 @@ Identities and dialect:
 
 Selection and budget:
   --only X, --skip X               requirement id, area (e.g. UM-GET, IDN) or level (MUST, SHOULD); repeatable, comma lists
+  --suite NAME                     only the suite files whose name contains NAME (repeatable; no coverage check then)
   --list                           list the requirements and exit
   --timeout-ms N                   bound on every reply (default ${DEFAULTS.timeoutMs})
   --seed N, --runs N, --thorough   property-based budget (default runs ${DEFAULTS.runs}; --thorough ${DEFAULTS.thoroughRuns})
