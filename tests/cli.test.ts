@@ -4,6 +4,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REFERENCE_COMMAND, runCli, tempDir, verdictOf } from './cli-helpers.ts';
 
+/** The embedded reference with a fault in the lookup rule, restricted to its area. */
+const FAULTY_UM_GET = [
+  '--reference-variant',
+  'lookup-username-first',
+  '--dialect',
+  'seed',
+  '--only',
+  'UM-GET',
+];
+
 describe('omega-conformance: starting', () => {
   it('prints help and version', async () => {
     const help = await runCli(['--help']);
@@ -73,14 +83,7 @@ describe('omega-conformance: verdicts and exit codes', () => {
   });
 
   it('fails a faulty variant with the right requirement in every format, exit 1', async () => {
-    const r = await runCli([
-      '--reference-variant',
-      'lookup-username-first',
-      '--dialect',
-      'seed',
-      '--only',
-      'UM-GET',
-    ]);
+    const r = await runCli(FAULTY_UM_GET);
     expect(r.code).toBe(1);
     expect(verdictOf(r.report(), 'UM-GET-003')).toBe('failed');
     expect(r.file('junit.xml')).toMatch(/UM-GET-003[^>]*>\s*<failure/);
@@ -95,16 +98,7 @@ describe('omega-conformance: verdicts and exit codes', () => {
   it('excuses a listed expected failure, and fails when the entry is stale or expired', async () => {
     const file = join(tempDir(), 'known.json');
     writeFileSync(file, JSON.stringify([{ id: 'UM-GET-003', reason: 'ticket 42' }]));
-    const excused = await runCli([
-      '--reference-variant',
-      'lookup-username-first',
-      '--dialect',
-      'seed',
-      '--only',
-      'UM-GET',
-      '--expected-failures',
-      file,
-    ]);
+    const excused = await runCli([...FAULTY_UM_GET, '--expected-failures', file]);
     expect(excused.code).toBe(0);
     expect(verdictOf(excused.report(), 'UM-GET-003')).toBe('expected-failure');
 
@@ -117,43 +111,16 @@ describe('omega-conformance: verdicts and exit codes', () => {
     );
 
     writeFileSync(file, JSON.stringify([{ id: 'UM-GET-003', reason: 'ticket 42', until: '2020-01-01' }]));
-    const expired = await runCli([
-      '--reference-variant',
-      'lookup-username-first',
-      '--dialect',
-      'seed',
-      '--only',
-      'UM-GET',
-      '--expected-failures',
-      file,
-    ]);
+    const expired = await runCli([...FAULTY_UM_GET, '--expected-failures', file]);
     expect(expired.code).toBe(1);
     expect(expired.stderr).toMatch(/UM-GET-003 expired on 2020-01-01/);
   });
 
   it('writes an expected-failures file from a run', async () => {
     const file = join(tempDir(), 'written.json');
-    const r = await runCli([
-      '--reference-variant',
-      'lookup-username-first',
-      '--dialect',
-      'seed',
-      '--only',
-      'UM-GET',
-      '--write-expected-failures',
-      file,
-    ]);
+    const r = await runCli([...FAULTY_UM_GET, '--write-expected-failures', file]);
     expect(r.code).toBe(1);
-    const again = await runCli([
-      '--reference-variant',
-      'lookup-username-first',
-      '--dialect',
-      'seed',
-      '--only',
-      'UM-GET',
-      '--expected-failures',
-      file,
-    ]);
+    const again = await runCli([...FAULTY_UM_GET, '--expected-failures', file]);
     expect(again.code).toBe(0);
   });
 
