@@ -13,6 +13,7 @@ import {
   type UserFixture,
 } from '../harness/scenario/fixtures.ts';
 import { scenario } from '../harness/scenario/scenario.ts';
+import type { RequirementId } from '../harness/spec/requirements.ts';
 import { readBack } from '../harness/scenario/steps-users.ts';
 
 /** A new Iota, registered and announced on this connection. */
@@ -25,7 +26,13 @@ async function announcedIota(t: ScenarioContext, o: OmikronSession): Promise<Iot
 const change = (o: OmikronSession, u: UserFixture, to: IotaFixture, token: string, newToken: string) =>
   iotaChange(o, u, to.iotaId, token, newToken, to.iotaId);
 
-async function iotaOf(t: ScenarioContext, o: OmikronSession, req: string, u: UserFixture, when: string) {
+async function iotaOf(
+  t: ScenarioContext,
+  o: OmikronSession,
+  req: RequirementId,
+  u: UserFixture,
+  when: string,
+) {
   const d = await readBack(t, o, req, { user_id: u.userId }, `the user ${when}`);
   return d.iota_id;
 }

@@ -7,7 +7,15 @@ import type { Announcement } from '../harness/protocol/messages.ts';
 import { type ScenarioContext, SetupError } from '../harness/scenario/context.ts';
 import { announce, iotaChange, newIota, newUser, readUser } from '../harness/scenario/fixtures.ts';
 import { scenario } from '../harness/scenario/scenario.ts';
-import { requirement } from '../harness/spec/requirements.ts';
+import { expectAnswer, expectField, readBack } from '../harness/scenario/steps-users.ts';
+import {
+  type GuardedOp as GuardedKey,
+  IDN_CONDITIONS,
+  type IdnCondition,
+  idnId,
+  type RequirementId,
+  requirement,
+} from '../harness/spec/requirements.ts';
 
 /** One guarded operation set up for one scenario: its principal, the request, and the read-backs. */
 interface Case {
@@ -21,13 +29,26 @@ interface Case {
    * After a refusal: prove nothing changed. `read` is any authenticated session; `identified()`
    * gives a session on which the principal is identified, for a positive follow-up.
    */
-  unchanged(req: string, read: OmikronSession, identified: () => Promise<OmikronSession>): Promise<void>;
+  unchanged(
+    req: RequirementId,
+    read: OmikronSession,
+    identified: () => Promise<OmikronSession>,
+  ): Promise<void>;
+  /**
+   * After a request that was answered success though `sender` named another principal (005): the
+   * principal named in data was not affected. Only what the seed can read back is judged.
+   */
+  notAffected(
+    req: RequirementId,
+    read: OmikronSession,
+    identified: () => Promise<OmikronSession>,
+  ): Promise<void>;
   /** After the positive control: the change took effect. */
-  applied(req: string, read: OmikronSession): Promise<void>;
+  applied(req: RequirementId, read: OmikronSession): Promise<void>;
 }
 
 interface GuardedOp {
-  readonly key: 'CHG' | 'IOTA' | 'DELU' | 'DELI';
+  readonly key: GuardedKey;
   readonly connected: Announcement;
   readonly disconnected: Announcement;
   /** Whether the read-back after a refusal announces (a positive follow-up). */
@@ -37,18 +58,6 @@ interface GuardedOp {
 
 const USER = { connected: 'userConnected', disconnected: 'userDisconnected' } as const;
 const IOTA = { connected: 'iotaConnected', disconnected: 'iotaDisconnected' } as const;
-
-/** The user's record, or a failed check of `req` naming what was expected. */
-async function userRecord(
-  t: ScenarioContext,
-  req: string,
-  o: OmikronSession,
-  query: { user_id?: number; username?: string },
-  what: string,
-): Promise<Record<string, unknown>> {
-  const { reply } = await readUser(o, query);
-  return t.expectSuccess(req, 'getUser', reply, what);
-}
 
 const OPS: readonly GuardedOp[] = [
   {
@@ -66,12 +75,16 @@ const OPS: readonly GuardedOp[] = [
         other: async () => (await newUser(t, o, iota)).userId,
         send: (s, sender) => s.call('changeUser', { user_id: u.userId, status: value }, { sender }),
         async unchanged(req, read) {
-          const d = await userRecord(t, req, read, { user_id: u.userId }, 'the user reads back');
+          const d = await readBack(t, read, req, { user_id: u.userId }, 'the user reads back');
           t.expectEqual(req, 'status keeps its old value after the refused change', d.status, before.status);
         },
+        async notAffected(req, read) {
+          const d = await readBack(t, read, req, { user_id: u.userId }, 'the named user reads back');
+          t.expectEqual(req, "the named user's status is not changed", d.status, before.status);
+        },
         async applied(req, read) {
-          const d = await userRecord(t, req, read, { user_id: u.userId }, 'the user reads back');
-          t.expectEqual(req, 'status reads back as changed', d.status, value);
+          const d = await readBack(t, read, req, { user_id: u.userId }, 'the user reads back');
+          expectField(t, req, 'status reads back as changed', d, 'status', value);
         },
       };
     },
@@ -91,22 +104,31 @@ const OPS: readonly GuardedOp[] = [
         other: async () => oldIota.iotaId,
         send: (s, sender) => iotaChange(s, u, to, u.resetToken, t.token(), sender),
         async unchanged(req, read, identified) {
-          const d = await userRecord(t, req, read, { user_id: u.userId }, 'the user reads back');
+          const d = await readBack(t, read, req, { user_id: u.userId }, 'the user reads back');
           t.expectEqual(req, "the user's iota_id is unchanged after the refused change", d.iota_id, u.iotaId);
           const s = await identified();
           const again = await iotaChange(s, u, to, u.resetToken, t.token(), to);
-          t.expectSuccess(
+          expectAnswer(
+            t,
             req,
             'changeIota',
             again,
             'the old reset token still works afterwards (identified, right sender)',
           );
-          const after = await userRecord(t, req, read, { user_id: u.userId }, 'the user reads back');
-          t.expectEqual(req, 'iota_id after the identified change', after.iota_id, to);
+          const after = await readBack(t, read, req, { user_id: u.userId }, 'the user reads back');
+          expectField(t, req, 'iota_id after the identified change', after, 'iota_id', to);
+        },
+        async notAffected(req, read) {
+          // Acting for the sender (the user's current Iota) must not move the user to the named one.
+          const d = await readBack(t, read, req, { user_id: u.userId }, 'the user reads back');
+          t.check(req, d.iota_id !== to, 'the user is not moved to the Iota the request named', {
+            expected: `an iota_id other than ${to}`,
+            actual: d.iota_id,
+          });
         },
         async applied(req, read) {
-          const d = await userRecord(t, req, read, { user_id: u.userId }, 'the user reads back');
-          t.expectEqual(req, "the user's iota_id is the new Iota", d.iota_id, to);
+          const d = await readBack(t, read, req, { user_id: u.userId }, 'the user reads back');
+          expectField(t, req, "the user's iota_id is the new Iota", d, 'iota_id', to);
         },
       };
     },
@@ -118,22 +140,24 @@ const OPS: readonly GuardedOp[] = [
     async setup(t, o) {
       const iota = await newIota(o);
       const u = await newUser(t, o, iota);
+      const stillThere = async (req: RequirementId, read: OmikronSession) => {
+        const byId = await readBack(t, read, req, { user_id: u.userId }, 'the user is still found by id');
+        expectField(t, req, 'user_id of the user found by id', byId, 'user_id', u.userId);
+        const byName = await readBack(
+          t,
+          read,
+          req,
+          { username: u.username },
+          'the user is still found by username',
+        );
+        expectField(t, req, 'user_id of the user found by username', byName, 'user_id', u.userId);
+      };
       return {
         principal: u.userId,
         other: async () => (await newUser(t, o, iota)).userId,
         send: (s, sender) => s.call('deleteUser', { user_id: u.userId }, { sender }),
-        async unchanged(req, read) {
-          const byId = await userRecord(t, req, read, { user_id: u.userId }, 'the user is still found by id');
-          t.expectEqual(req, 'user_id of the user found by id', byId.user_id, u.userId);
-          const byName = await userRecord(
-            t,
-            req,
-            read,
-            { username: u.username },
-            'the user is still found by username',
-          );
-          t.expectEqual(req, 'user_id of the user found by username', byName.user_id, u.userId);
-        },
+        unchanged: (req, read) => stillThere(req, read),
+        notAffected: (req, read) => stillThere(req, read),
         async applied(req, read) {
           const { reply } = await readUser(read, { user_id: u.userId });
           t.check(req, t.isError(reply), 'the deleted user is not found by id', {
@@ -156,26 +180,34 @@ const OPS: readonly GuardedOp[] = [
         principal: iota.iotaId,
         other: async () => (await newIota(o)).iotaId,
         send,
-        async unchanged(req, read, identified) {
-          if (t.dialect === 'tensamin') {
-            const got = await read.call('getIota', { iota_id: iota.iotaId });
-            const d = t.expectSuccess(req, 'getIota', got, 'get_iota_data still finds the Iota');
-            t.expectEqual(req, 'public_key of the Iota still found', d.public_key, iota.publicKey);
-          }
-          // The seed cannot read an Iota back: an identified deletion afterwards proves it was still there.
+        // No seed operation reads an Iota back (get_iota_data is a tensamin extension, EXT-002):
+        // an identified deletion afterwards proves the Iota was still there, when the server
+        // refuses deleting a missing Iota; when it answers success to that too, nothing can.
+        async unchanged(req, _read, identified) {
           const s = await identified();
-          t.expectSuccess(
+          const again = await send(s, iota.iotaId);
+          expectAnswer(
+            t,
             req,
             'deleteIota',
-            await send(s, iota.iotaId),
+            again,
             'the Iota still exists: an identified deletion afterwards succeeds',
           );
         },
-        async applied(_req, read) {
-          if (t.dialect !== 'tensamin') return;
-          const got = await read.call('getIota', { iota_id: iota.iotaId });
-          t.info('UM-DEL-004', `get_iota_data after an identified delete_iota: ${got.type}`, got.frame);
+        // Acting on the sender's Iota must leave the named one: an identified deletion of it still
+        // succeeds (proof only where deleting a missing Iota is refused; never a false failure).
+        async notAffected(req, _read, identified) {
+          const s = await identified();
+          const again = await send(s, iota.iotaId);
+          expectAnswer(
+            t,
+            req,
+            'deleteIota',
+            again,
+            'the named Iota still exists: an identified deletion of it succeeds',
+          );
         },
+        async applied() {},
       };
     },
   },
@@ -200,7 +232,7 @@ const announcedOn = (t: ScenarioContext, op: GuardedOp, o: OmikronSession, c: Ca
   };
 };
 
-const CONDITIONS: Readonly<Record<string, Condition>> = {
+const CONDITIONS: Readonly<Record<IdnCondition, Condition>> = {
   // Never announced on any connection; sender is the principal.
   '001': async (t, op) => {
     const o = await t.omikron(0);
@@ -259,17 +291,32 @@ const CONDITIONS: Readonly<Record<string, Condition>> = {
 const OPERATION = { CHG: 'changeUser', IOTA: 'changeIota', DELU: 'deleteUser', DELI: 'deleteIota' } as const;
 
 for (const op of OPS) {
-  for (const [n, condition] of Object.entries(CONDITIONS)) {
-    const id = `IDN-${op.key}-${n}`;
+  for (const n of IDN_CONDITIONS) {
+    const condition = CONDITIONS[n];
+    const id = idnId(op.key, n);
     const q = requirement(id);
     const announces = n !== '001' || op.followUpAnnounces;
-    scenario(announces ? [id, 'ANN-001'] : [id], q.title, async (t) => {
+    const reqs: [RequirementId, ...RequirementId[]] = [id];
+    if (announces) reqs.push('ANN-001');
+    if (n === '005') reqs.push('IDN-007');
+    scenario(reqs, q.title, async (t) => {
       const { c, sent } = await condition(t, op);
       if (n === '006') {
-        t.expectSuccess(id, OPERATION[op.key], sent.reply, q.title);
+        expectAnswer(t, id, OPERATION[op.key], sent.reply, q.title);
         await c.applied(id, sent.read);
         return;
       }
+      if (n === '005' && !t.isError(sent.reply)) {
+        // Acting on the sender's own record is a reading the seed allows: judge the named principal.
+        t.info(
+          'IDN-007',
+          `${op.key}: a request naming principal ${c.principal} with sender another identified principal was answered ${sent.reply.type} (acted on the sender)`,
+          sent.reply.frame,
+        );
+        await c.notAffected(id, sent.read, sent.identified);
+        return;
+      }
+      if (n === '005') t.info('IDN-007', `${op.key}: refused (${sent.reply.type})`);
       t.expectError(id, sent.reply, q.title);
       await c.unchanged(id, sent.read, sent.identified);
     });

@@ -12,6 +12,7 @@ import {
 import { allRanReplayPath, Coverage, parseReplay, runProperty } from '../harness/properties/runner.ts';
 import { scenario } from '../harness/scenario/scenario.ts';
 import { currentTarget } from '../harness/scenario/target.ts';
+import { asRequirementId, type RequirementId } from '../harness/spec/requirements.ts';
 
 const target = currentTarget();
 const SLOTS = Math.min(3, target.identities.length);
@@ -52,7 +53,7 @@ const maxCommands = 60;
 
 scenario(
   [
-    ...(JUDGED as [string, ...string[]]),
+    ...(JUDGED.map(asRequirementId) as [RequirementId, ...RequirementId[]]),
     ...(CLOCK ? [] : TIMEOUT_REQUIREMENTS),
     'UM-REG-008',
     'UM-REG-009',

@@ -14,6 +14,7 @@ import { generateIdentity } from '../harness/identity/identities.ts';
 import { describeReply, type ScenarioContext } from '../harness/scenario/context.ts';
 import { completeUserRequest, newIota, registerIdOf } from '../harness/scenario/fixtures.ts';
 import { scenario } from '../harness/scenario/scenario.ts';
+import type { RequirementId } from '../harness/spec/requirements.ts';
 import {
   closedWithin,
   describeClose,
@@ -51,7 +52,7 @@ function challengeData(t: ScenarioContext, reply: Reply): { publicKey: string; c
  */
 async function expectNotServed(
   t: ScenarioContext,
-  req: string,
+  req: RequirementId,
   s: OmikronSession,
   refusal: Outcome,
   after: string,

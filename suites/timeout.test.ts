@@ -10,6 +10,7 @@ import type { OmikronSession } from '../harness/client/session.ts';
 import type { ScenarioContext } from '../harness/scenario/context.ts';
 import { freshPublicKey, newIota, registerId } from '../harness/scenario/fixtures.ts';
 import { scenario } from '../harness/scenario/scenario.ts';
+import type { RequirementId } from '../harness/spec/requirements.ts';
 import {
   clockMoveShown,
   completeUser,
@@ -43,7 +44,12 @@ async function advanceAndConfirm(
 }
 
 /** Without a visible move the requirements cannot be judged: not verified, with the observation. */
-function unverifiable(t: ScenarioContext, reqs: readonly string[], reason: string, observed: string): void {
+function unverifiable(
+  t: ScenarioContext,
+  reqs: readonly RequirementId[],
+  reason: string,
+  observed: string,
+): void {
   for (const req of reqs) {
     t.notVerified(req, `not verified: ${reason}; the server's clock move cannot be confirmed`);
     t.info(req, `observed anyway: ${observed}`);

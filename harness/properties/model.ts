@@ -17,6 +17,7 @@ import { describeIssues, replyDataSchema } from '../protocol/schemas.ts';
 import type { ScenarioContext } from '../scenario/context.ts';
 import { freshPublicKey, registerIdOf } from '../scenario/fixtures.ts';
 import { ALNUM, isAscii, nearValidRequest, validData, validDataFew } from './arbitraries.ts';
+import { asRequirementId } from '../spec/requirements.ts';
 import { brief, type Coverage, exchange, PropertyFailure, show } from './runner.ts';
 import { bind, describeDiff, diffRecord, pickRecord, type UserRecord, uniqueLike } from './steps.ts';
 
@@ -215,7 +216,7 @@ function judge(
 function note(r: Real, req: string, message: string): void {
   if (r.cfg.noted.has(message)) return;
   r.cfg.noted.add(message);
-  r.cfg.t.info(req, message);
+  r.cfg.t.info(asRequirementId(req), message);
 }
 
 // --- reading back -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import {
 import type { OmikronSession } from '../client/session.ts';
 import { isErrorType } from '../protocol/messages.ts';
 import { type ScenarioContext, show } from '../scenario/context.ts';
-import { requirement } from '../spec/requirements.ts';
+import { asRequirementId, requirement } from '../spec/requirements.ts';
 
 /** A property did not hold: names the requirement it breaks. */
 export class PropertyFailure extends Error {
@@ -145,7 +145,10 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
     });
   } catch (e) {
     if (replay && /Unable to replay/.test((e as Error).message)) {
-      t.notVerified(spec.fallback, `replay ${replay.seed}:${replay.path} is not a path of "${spec.name}"`);
+      t.notVerified(
+        asRequirementId(spec.fallback),
+        `replay ${replay.seed}:${replay.path} is not a path of "${spec.name}"`,
+      );
       return;
     }
     throw e;
@@ -157,14 +160,14 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
       const n = spec.coverage.count(req);
       if (n > 0)
         t.pass(
-          req,
+          asRequirementId(req),
           replay
             ? `property "${spec.name}" held for the replayed case ${replay.seed}:${replay.path}`
             : `property "${spec.name}" held over ${d.numRuns} runs (seed ${seed})`,
         );
       else
         t.notVerified(
-          req,
+          asRequirementId(req),
           `property "${spec.name}": no generated case exercised it in ${d.numRuns} runs (seed ${seed})`,
         );
     }
@@ -219,7 +222,7 @@ export function failWithReplay(
   const before = t.checks.length;
   let stop: unknown = null;
   try {
-    t.fail(req, message, detail);
+    t.fail(asRequirementId(req), message, detail);
   } catch (e) {
     stop = e;
   }

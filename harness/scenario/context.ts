@@ -14,7 +14,7 @@ import { Transcript } from '../client/transcript.ts';
 import { type Clock, clockFrom } from '../clock/clock.ts';
 import { isErrorType, type OperationName, operationSpec } from '../protocol/messages.ts';
 import { describeIssues, replyDataSchema } from '../protocol/schemas.ts';
-import { requirement } from '../spec/requirements.ts';
+import { type RequirementId, requirement } from '../spec/requirements.ts';
 import type { CheckRecord } from '../verdict/checks.ts';
 import { assertTargetUp, markTargetDown } from './health.ts';
 import type { TargetDescriptor } from './target.ts';
@@ -57,7 +57,7 @@ export class ScenarioContext {
   constructor(
     readonly target: TargetDescriptor,
     readonly scenario: string,
-    readonly requirements: readonly string[],
+    readonly requirements: readonly RequirementId[],
   ) {
     this.clock = clockFrom(target.clock);
     for (const id of requirements) requirement(id); // unknown ids fail loudly
@@ -124,7 +124,7 @@ export class ScenarioContext {
     this.checks.push({ ...c, scenario: this.scenario });
   }
 
-  pass(req: string, message: string): void {
+  pass(req: RequirementId, message: string): void {
     requirement(req);
     if (this.checks.some((c) => c.requirement === req && c.outcome === 'pass' && c.message === message))
       return;
@@ -132,7 +132,7 @@ export class ScenarioContext {
   }
 
   /** Record a failure. MUST failures stop the scenario; SHOULD failures are noted and it goes on. */
-  fail(req: string, message: string, detail: { expected?: unknown; actual?: unknown } = {}): void {
+  fail(req: RequirementId, message: string, detail: { expected?: unknown; actual?: unknown } = {}): void {
     const q = requirement(req);
     this.record({
       requirement: req,
@@ -150,7 +150,7 @@ export class ScenarioContext {
   }
 
   check(
-    req: string,
+    req: RequirementId,
     ok: boolean,
     message: string,
     detail: { expected?: unknown; actual?: unknown } = {},
@@ -160,11 +160,11 @@ export class ScenarioContext {
   }
 
   /** Compare a value read back with the one expected (deep, JSON-wise). */
-  expectEqual(req: string, what: string, actual: unknown, expected: unknown): void {
+  expectEqual(req: RequirementId, what: string, actual: unknown, expected: unknown): void {
     this.check(req, show(actual) === show(expected), what, { expected, actual });
   }
 
-  info(req: string, message: string, actual?: unknown): void {
+  info(req: RequirementId, message: string, actual?: unknown): void {
     requirement(req);
     this.record({
       requirement: req,
@@ -174,7 +174,7 @@ export class ScenarioContext {
     });
   }
 
-  notVerified(req: string, reason: string): void {
+  notVerified(req: RequirementId, reason: string): void {
     requirement(req);
     this.record({ requirement: req, outcome: 'not-verified', message: reason });
   }
@@ -185,7 +185,7 @@ export class ScenarioContext {
    * A non-error reply of the operation's reply type whose data matches the message table.
    * A reply that reached us was matched by id, so the id was echoed (ENV-001).
    */
-  expectSuccess(req: string, op: OperationName, reply: Reply, what: string): Record<string, unknown> {
+  expectSuccess(req: RequirementId, op: OperationName, reply: Reply, what: string): Record<string, unknown> {
     const accepted = operationSpec(op).reply[this.dialect];
     if (isErrorType(reply.type)) {
       this.fail(req, `${what}: expected ${accepted.join(' or ')}, got the error ${describeReply(reply)}`, {
@@ -228,7 +228,7 @@ export class ScenarioContext {
   }
 
   /** An error reply (any error* type, recorded) carrying the request id (ENV-002). */
-  expectError(req: string, reply: Reply, what: string): void {
+  expectError(req: RequirementId, reply: Reply, what: string): void {
     if (!isErrorType(reply.type)) {
       this.fail(req, `${what}: expected an error reply, got ${reply.type}`, {
         expected: 'a reply of type error*',
@@ -288,7 +288,7 @@ export class ScenarioContext {
   async attribute(e: unknown): Promise<void> {
     if (e instanceof CheckFailure) return;
     const err = e instanceof Error ? e : new Error(String(e));
-    const reqs = new Set(this.requirements);
+    const reqs = new Set<RequirementId>(this.requirements);
     if (err instanceof ReplyTimeoutError) reqs.add('ENV-003');
     if (err instanceof HandshakeError) reqs.add(err.step === 'challenge_response' ? 'SES-002' : 'SES-001');
     if (err instanceof ProtocolViolation) {

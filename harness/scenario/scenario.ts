@@ -2,7 +2,7 @@
 // its checks in the task's meta, where the reporters read them.
 import { test } from 'vitest';
 import type { Dialect } from '../protocol/dialect.ts';
-import { requirement } from '../spec/requirements.ts';
+import { type RequirementId, requirement } from '../spec/requirements.ts';
 import { ScenarioContext } from './context.ts';
 import { currentTarget } from './target.ts';
 
@@ -21,7 +21,7 @@ export interface ScenarioOptions {
  * Register a scenario. `requirements` lists every requirement id it checks; the first names it.
  */
 export function scenario(
-  requirements: readonly [string, ...string[]],
+  requirements: readonly [RequirementId, ...RequirementId[]],
   title: string,
   body: (t: ScenarioContext) => Promise<void>,
   options: ScenarioOptions = {},

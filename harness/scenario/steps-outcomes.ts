@@ -1,6 +1,7 @@
 // Steps the envelope, session, announcement and bad-input suites share: what became of a request
 // (a reply, a close, silence, or a frame that could not be matched to it), what became of a frame
 // that carries no id the Omega could echo, and the proof that the server still serves with its data.
+import type { RequirementId } from '../spec/requirements.ts';
 import { randomUUID } from 'node:crypto';
 import {
   type Anomaly,
@@ -71,7 +72,7 @@ export const isCleanClose = (c: CloseInfo): boolean => c.code !== 1006;
  * A request the Omega must refuse: an error reply with the id (checked under `req`, ENV-002) or a
  * close pass (which one is recorded, SES-008); a non-error reply, silence or a stray frame fail `req`.
  */
-export function expectRefused(t: ScenarioContext, req: string, o: Outcome, what: string): Outcome {
+export function expectRefused(t: ScenarioContext, req: RequirementId, o: Outcome, what: string): Outcome {
   const expected = 'an error reply (error*) with the request id, or a close';
   if (o.kind === 'reply') {
     if (!isErrorType(o.reply.type)) {
@@ -112,7 +113,7 @@ export function describeAnomaly(a: Anomaly): string {
 /** After a barrier on `c`: no stray, doubled, id-less or unparsable frame (ENV-003/ENV-004 under `req`). */
 export async function expectNoAnomalies(
   t: ScenarioContext,
-  req: string,
+  req: RequirementId,
   c: Connection,
   what: string,
   from = 0,
@@ -160,7 +161,12 @@ export function describeRawOutcome(o: RawOutcome): string {
  * A frame that cannot be parsed as a request: an error* reply or a clean close, within the reply
  * bound (checked under `req`). Returns how it was answered, for BAD-011.
  */
-export function expectErrorOrClose(t: ScenarioContext, req: string, o: RawOutcome, what: string): string {
+export function expectErrorOrClose(
+  t: ScenarioContext,
+  req: RequirementId,
+  o: RawOutcome,
+  what: string,
+): string {
   const expected = 'an error reply (error*) or a clean close, within the reply bound';
   const actual = describeRawOutcome(o);
   if (o.kind === 'reply') {
@@ -209,7 +215,7 @@ export async function expectServerSurvived(
   user: UserFixture,
   index = 1,
 ): Promise<void> {
-  const req = 'BAD-010';
+  const req: RequirementId = 'BAD-010';
   let fresh: OmikronSession;
   try {
     fresh = await t.omikron(index);

@@ -1,10 +1,13 @@
 // Steps the user-management suites share (change, Iota change, registration, timeout, deletion,
 // encodings): guarded requests sent for an identified principal, read-backs that prove what was
 // stored (or that nothing was), and the reading of Unix timestamps.
+import type { RequirementId } from '../spec/requirements.ts';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Reply } from '../client/connection.ts';
 import type { OmikronSession } from '../client/session.ts';
-import type { ScenarioContext } from './context.ts';
+import { isErrorType, type OperationName, operationSpec } from '../protocol/messages.ts';
+import { zodFor } from '../protocol/fields.ts';
+import { describeReply, type ScenarioContext, show } from './context.ts';
 import { completeUserRequest, freshPublicKey, type IotaFixture, readUser } from './fixtures.ts';
 
 /** The fields of the seed's user record, in its order. */
@@ -91,23 +94,101 @@ export const completeUser = (o: OmikronSession, u: PendingUser): Promise<Reply> 
  */
 export const neverIssuedId = (): number => 2 ** 49 + randomInt(2 ** 40);
 
-/** Read a user back; the reply must be the user record (checked under `req`). */
+/**
+ * A non-error reply of the operation's reply type (checked under `req`), its data as it came.
+ * The data's shape is not judged here: a reply's shape fails the shape requirements only
+ * (UM-GET-006, ENC-*), which `expectUserShape` checks; every other check reads the fields it needs.
+ */
+export function expectAnswer(
+  t: ScenarioContext,
+  req: RequirementId,
+  op: OperationName,
+  reply: Reply,
+  what: string,
+): UserRecord {
+  const accepted = operationSpec(op).reply[t.dialect];
+  if (isErrorType(reply.type)) {
+    t.fail(req, `${what}: expected ${accepted.join(' or ')}, got the error ${describeReply(reply)}`, {
+      expected: accepted.join(' or '),
+      actual: reply.frame,
+    });
+    return {};
+  }
+  t.pass('ENV-001', 'success replies carry the request id');
+  if (!accepted.includes(reply.type)) {
+    const other = t.dialect === 'seed' ? 'tensamin' : 'seed';
+    const otherDialect = operationSpec(op).reply[other].includes(reply.type)
+      ? ` (that is the ${other} dialect's reply type)`
+      : '';
+    t.fail(req, `${what}: reply type "${reply.type}"${otherDialect}, expected ${accepted.join(' or ')}`, {
+      expected: accepted.join(' or '),
+      actual: reply.frame,
+    });
+    return {};
+  }
+  t.pass(req, what);
+  const d = reply.data;
+  return typeof d === 'object' && d !== null && !Array.isArray(d) ? (d as UserRecord) : {};
+}
+
+/** Read a user back; the reply must be a user record (checked under `req`), whatever its shape. */
 export async function readBack(
   t: ScenarioContext,
   o: OmikronSession,
-  req: string,
+  req: RequirementId,
   query: UserQuery,
   what: string,
 ): Promise<UserRecord> {
   const { reply } = await readUser(o, query);
-  return t.expectSuccess(req, 'getUser', reply, what);
+  return expectAnswer(t, req, 'getUser', reply, what);
+}
+
+/** The user record's shape (UM-GET-006): every field of the seed, with its type; integers under ENC-001. */
+export function expectUserShape(t: ScenarioContext, d: UserRecord, what: string): void {
+  const fields = operationSpec('getUser').replyFields[t.dialect];
+  for (const key of USER_FIELDS) {
+    const spec = fields[key];
+    if (spec === undefined) continue;
+    const present = key in d;
+    const integral = ['id', 'int', 'timestamp'].includes(spec.kind.kind);
+    const ok = present && zodFor(spec.kind).safeParse(d[key]).success;
+    const req: RequirementId = integral ? 'ENC-001' : 'UM-GET-006';
+    t.check('UM-GET-006', present, `${what}: ${key} is present`, {
+      expected: `the field ${key}`,
+      actual: present ? d[key] : `${key} is missing from the record`,
+    });
+    if (present)
+      t.check(req, ok, `${what}: ${key} is ${integral ? 'a JSON integer' : 'a string'}`, {
+        expected: integral ? 'a JSON integer' : 'a string',
+        actual: d[key],
+      });
+  }
+}
+
+/** A field a check needs, compared; a missing field is named as such (not as a wrong value). */
+export function expectField(
+  t: ScenarioContext,
+  req: RequirementId,
+  what: string,
+  record: UserRecord,
+  key: string,
+  expected: unknown,
+): void {
+  if (!(key in record)) {
+    t.fail(req, `${what}: ${key} is missing from the record, so it cannot show the value`, {
+      expected,
+      actual: `no ${key} in ${show(record)}`,
+    });
+    return;
+  }
+  t.expectEqual(req, what, record[key], expected);
 }
 
 /** No user answers to the query: get_user_data gets an error reply (checked under `req`). */
 export async function expectNoUser(
   t: ScenarioContext,
   o: OmikronSession,
-  req: string,
+  req: RequirementId,
   query: UserQuery,
   what: string,
 ): Promise<void> {
@@ -136,7 +217,7 @@ function displayFallbackHolds(actual: UserRecord, expected: UserRecord): boolean
 /** Compare a record read back with the one expected, field by field, on the seed's fields. */
 export function expectRecord(
   t: ScenarioContext,
-  req: string,
+  req: RequirementId,
   what: string,
   actual: UserRecord,
   expected: UserRecord,
@@ -146,6 +227,10 @@ export function expectRecord(
     if (!(key in expected)) continue;
     if (key === 'display' && displayFallbackHolds(actual, expected)) {
       t.pass(req, `${what}: display (unset, may read back as the username)`);
+      continue;
+    }
+    if (!(key in actual) && key in expected && expected[key] !== undefined) {
+      expectField(t, req, `${what}: ${key}`, actual, key, expected[key]);
       continue;
     }
     t.expectEqual(req, `${what}: ${key}`, actual[key], expected[key]);

@@ -23,8 +23,9 @@ export type Area = keyof typeof AREAS;
 
 export type SourceKind = 'seed' | 'contract' | 'notes';
 
-export interface Requirement {
-  readonly id: string;
+/** A requirement whose id is the literal `I` (the catalogue keeps every id literal, see RequirementId). */
+export interface RequirementDef<I extends string = string> {
+  readonly id: I;
   readonly area: Area;
   readonly level: Level;
   readonly title: string;
@@ -37,6 +38,9 @@ export interface Requirement {
   /** Needs control of the server's clock. */
   readonly needsClock?: boolean;
 }
+
+/** A requirement of the catalogue. */
+export type Requirement = RequirementDef<RequirementId>;
 
 const SEED_IDENTIFIED =
   'There are additional security checks when Changing data, Changing the Iota, Deleting a User, Deleting an Iota. These messages can only be run when the affected User / Iota is identified.';
@@ -54,51 +58,68 @@ export type GuardedOp = keyof typeof GUARDED;
 const CONDITIONS = [
   [
     '001',
+    'MUST',
     'refused when the principal was never announced',
     'The principal was never announced on any connection.',
   ],
   [
     '002',
+    'MUST',
     'refused after the announcement was withdrawn',
     'Announced, then withdrawn with user_disconnected / iota_disconnected.',
   ],
   [
     '003',
+    'SHOULD',
     'refused after the announcing connection closed',
     'Announced on a connection that has since closed; the request comes on a new connection.',
   ],
   [
     '004',
+    'SHOULD',
     'refused when announced on another Omikron connection only',
     'Announced on connection A; the request comes on connection B of another Omikron.',
   ],
   [
     '005',
-    'refused when sender is not the principal',
-    'The principal is announced on this connection, but `sender` names someone else.',
+    'MUST',
+    'never affects the principal when sender is another principal',
+    "The principal is announced on this connection, but `sender` names another announced principal of the same kind. The principal the request names is never affected; whether the server refuses, or acts on the sender's own record instead, is its choice (IDN-007).",
   ],
   [
     '006',
+    'MUST',
     'accepted when announced on the same connection with the right sender',
     'The positive control: the request succeeds.',
   ],
-] as const;
+] as const satisfies readonly (readonly [string, Level, string, string])[];
 
-function identificationRequirements(): Requirement[] {
-  const out: Requirement[] = [];
-  for (const [key, g] of Object.entries(GUARDED)) {
-    for (const [n, title, how] of CONDITIONS) {
+/** The condition numbers of the identification table (IDN-<op>-<n>). */
+export type IdnCondition = (typeof CONDITIONS)[number][0];
+/** An identification requirement id: the operation × condition table, usable by the model too. */
+export type IdnRequirementId = `IDN-${GuardedOp}-${IdnCondition}`;
+export const IDN_CONDITIONS: readonly IdnCondition[] = CONDITIONS.map((c) => c[0]);
+export const GUARDED_OPS = Object.keys(GUARDED) as GuardedOp[];
+export const idnId = (op: GuardedOp, n: IdnCondition): IdnRequirementId => `IDN-${op}-${n}`;
+
+function identificationRequirements(): RequirementDef<IdnRequirementId>[] {
+  const out: RequirementDef<IdnRequirementId>[] = [];
+  for (const key of GUARDED_OPS) {
+    const g = GUARDED[key];
+    for (const [n, level, title, how] of CONDITIONS) {
       out.push({
-        id: `IDN-${key}-${n}`,
+        id: idnId(key, n),
         area: 'IDN',
-        level: 'MUST',
+        level,
         title: `${g.op}: ${title}`,
         source: n === '006' ? 'seed' : 'contract',
         quote: n === '006' ? SEED_IDENTIFIED : `${SEED_IDENTIFIED} ${CONTRACT_IDENTIFIED}`,
         interpretation: `${how} The principal is ${g.principal}. ${
           n === '006'
             ? 'The Omega answers success.'
-            : 'The Omega answers an error reply with the request id and changes nothing.'
+            : n === '005'
+              ? 'If it refuses, an error reply with the request id.'
+              : 'The Omega answers an error reply with the request id and changes nothing.'
         }`,
       });
     }
@@ -106,16 +127,16 @@ function identificationRequirements(): Requirement[] {
   return out;
 }
 
-const r = (
-  id: string,
+const r = <const I extends string>(
+  id: I,
   area: Area,
   level: Level,
   title: string,
   source: SourceKind,
   quote: string,
   interpretation: string,
-  extra: Partial<Pick<Requirement, 'dialects' | 'needsClock'>> = {},
-): Requirement => ({ id, area, level, title, source, quote, interpretation, ...extra });
+  extra: Partial<Pick<RequirementDef, 'dialects' | 'needsClock'>> = {},
+): RequirementDef<I> => ({ id, area, level, title, source, quote, interpretation, ...extra });
 
 const Q = {
   reply: 'A reply carries the id of the request it answers. (PROTOCOL-NOTES.md, wire format)',
@@ -128,7 +149,7 @@ const Q = {
   handshake: 'Omikron identification ... before anything else is accepted (PROTOCOL-NOTES.md, wire format)',
 };
 
-export const REQUIREMENTS: readonly Requirement[] = [
+const PLAIN = [
   // Envelope and id echoing
   r(
     'ENV-001',
@@ -187,11 +208,11 @@ export const REQUIREMENTS: readonly Requirement[] = [
   r(
     'ENV-007',
     'ENV',
-    'MUST',
+    'SHOULD',
     "One connection's messages are applied in order",
     'contract',
     "An Omega applies one connection's messages in order. (SPEC.md, test contract)",
-    'A change sent and a read sent right after it on the same connection, without waiting, reads the change; replies to a ping barrier come after every earlier reply.',
+    'A change sent and a read sent right after it on the same connection, without waiting, reads the change. The seed is silent and the public implementation handles each frame as its own task: a server that applies requests in flight in another order is conformant (the suite then correlates by id alone).',
   ),
   r(
     'ENV-008',
@@ -251,7 +272,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   r(
     'SES-006',
     'SES',
-    'MUST',
+    'SHOULD',
     'A ping before authentication gets its pong',
     'notes',
     'It sends a ping the moment the socket opens, before identification ... An Omega that refuses a ping before authentication can never be used by it. (PROTOCOL-NOTES.md)',
@@ -433,6 +454,15 @@ export const REQUIREMENTS: readonly Requirement[] = [
     Q.resetToken,
     'An error reply with the id; iota_id unchanged; the right token still works.',
   ),
+  r(
+    'UM-CHG-006',
+    'UM-CHG',
+    'SHOULD',
+    'A public_key change carrying private_key_hash succeeds',
+    'notes',
+    'Changing `public_key` requires `private_key_hash` in the same request. (PROTOCOL-NOTES.md)',
+    'A server may require private_key_hash (UM-CHG-004); given it, the change gets `success` and the new key reads back.',
+  ),
   // Registration
   r(
     'UM-REG-001',
@@ -483,7 +513,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     'UM-REG-006',
     'UM-REG',
     'MUST',
-    'complete_register_user with an id already used is refused',
+    'complete_register_user with the id of an existing user is refused',
     'seed',
     Q.registerId,
     'An error reply; the existing user is unchanged.',
@@ -514,6 +544,33 @@ export const REQUIREMENTS: readonly Requirement[] = [
     'notes',
     'Whether a register id may be used twice (open question)',
     'Recorded: after a refused completion (taken username), whether the same id still completes.',
+  ),
+  r(
+    'UM-REG-010',
+    'UM-REG',
+    'SHOULD',
+    'complete_register_user with an id used by an Iota or by a deleted user is refused',
+    'seed',
+    Q.registerId,
+    'An error reply and no user with that id. The seed does not say whether Iota and user registrations share one pool of ids, nor whether a deleted user frees its id: reusing them is hardening, not a seed statement.',
+  ),
+  r(
+    'UM-REG-011',
+    'UM-REG',
+    'SHOULD',
+    "Register ids and created_at lie within a day of the server's clock",
+    'seed',
+    '"user_id": id (unix timestamp) ... "created_at": int, // UNIX Timestamp',
+    "Read in the unit the server uses (seconds or milliseconds), a register id and a new user's created_at are within a day of the harness clock plus the offset the suite moved the server's clock by.",
+  ),
+  r(
+    'UM-REG-012',
+    'UM-REG',
+    'SHOULD',
+    'complete_register_user with a username another user holds is refused',
+    'notes',
+    'usernames are unique (PROTOCOL-NOTES.md)',
+    'Lookups by username need unique usernames: the completion gets an error reply and the holder keeps the username.',
   ),
   // Timeout
   r(
@@ -588,11 +645,11 @@ export const REQUIREMENTS: readonly Requirement[] = [
   r(
     'UM-DEL-003',
     'UM-DEL',
-    'MUST',
+    'SHOULD',
     'Deleting a user that does not exist gets an error reply',
     'contract',
     'Otherwise the Omega answers an error reply (SPEC.md)',
-    'A second deletion of the same (identified) user gets an error reply with the id.',
+    'A second deletion of the same (identified) user gets an error reply with the id; the user stays gone either way (UM-DEL-001). Answering a repeated delete with success is a common idempotent choice.',
   ),
   r(
     'UM-DEL-004',
@@ -604,7 +661,15 @@ export const REQUIREMENTS: readonly Requirement[] = [
     'Recorded: get_iota_data after delete_iota.',
     { dialects: ['tensamin'] },
   ),
-  ...identificationRequirements(),
+  r(
+    'IDN-007',
+    'IDN',
+    'INFO',
+    'A guarded request whose sender is another identified principal: refused or acted on the sender',
+    'seed',
+    SEED_IDENTIFIED,
+    "Recorded: whether the server refused it, or acted on the sender's own record (later public versions take the acting principal from `sender`). Either way the principal named in data is not affected (IDN-*-005).",
+  ),
   // Encodings
   r(
     'ENC-001',
@@ -682,20 +747,20 @@ export const REQUIREMENTS: readonly Requirement[] = [
   r(
     'BAD-003',
     'BAD',
-    'MUST',
+    'SHOULD',
     'An object with a string id but no type gets an error reply with that id',
     'contract',
     'A JSON object with a string id gets an error reply with that id. (SPEC.md)',
-    'Not a close, not silence.',
+    'Not a close, not silence. Whatever the answer, nothing changes and later requests on that connection are served (BAD-010, MUST).',
   ),
   r(
     'BAD-004',
     'BAD',
-    'MUST',
+    'SHOULD',
     'An unknown type gets an error reply with the id',
     'contract',
     'A JSON object with a string id gets an error reply with that id. (SPEC.md)',
-    'And the connection stays usable.',
+    'Whatever the answer, nothing changes and later requests on that connection are served (BAD-010, MUST).',
   ),
   r(
     'BAD-005',
@@ -704,16 +769,16 @@ export const REQUIREMENTS: readonly Requirement[] = [
     'Missing or mistyped data fields get an error reply and change nothing',
     'contract',
     'A JSON object with a string id gets an error reply with that id. (SPEC.md)',
-    'E.g. complete_register_user without username, user_id as a string, data as an array: an error reply with the id; nothing is created or changed.',
+    'E.g. complete_register_user without username, data as an array, status as a number: an error reply with the id; nothing is created or changed. Readings the seed allows are not faults: user_id as a string of digits (drawn so) may be accepted, change_user_data without user_id may act on the sender, a null field may mean absent.',
   ),
   r(
     'BAD-006',
     'BAD',
-    'MUST',
+    'INFO',
     'A string id that is not a UUID is echoed as it is',
     'contract',
     'A JSON object with a string id gets an error reply with that id. (SPEC.md)',
-    'The reply (success or error) carries that exact id.',
+    'Recorded: whether the reply (success or error) carries that exact id. The seed draws `<uuid>`; the suite itself always sends UUIDs.',
   ),
   r(
     'BAD-007',
@@ -727,7 +792,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   r(
     'BAD-008',
     'BAD',
-    'MUST',
+    'SHOULD',
     'A binary frame gets an error reply or a clean close',
     'contract',
     'One JSON object per text frame. (PROTOCOL-NOTES.md)',
@@ -749,7 +814,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     'The server survives bad input with its data',
     'contract',
     'After every case ... the server still answers a valid request and still holds the data stored before. (SPEC.md)',
-    'After each bad frame a fresh connection authenticates, is served, and reads a user created before.',
+    'After each bad frame the server still serves: a request carrying a string id leaves its connection usable (a later request on it is served); after any bad frame a fresh connection authenticates, is served, and reads a user created before.',
   ),
   r(
     'BAD-011',
@@ -793,15 +858,25 @@ export const REQUIREMENTS: readonly Requirement[] = [
   ),
 ];
 
-const BY_ID = new Map(REQUIREMENTS.map((q) => [q.id, q]));
+/**
+ * Every requirement id of the catalogue, as a type: `scenario()` and the checks take it, so a typo
+ * is a compile error. Input from outside (the CLI, files) goes through `isRequirementId`.
+ */
+export type RequirementId = (typeof PLAIN)[number]['id'] | IdnRequirementId;
 
+export const REQUIREMENTS: readonly Requirement[] = [...PLAIN, ...identificationRequirements()];
+
+const BY_ID = new Map<string, Requirement>(REQUIREMENTS.map((q) => [q.id, q]));
+
+/** The requirement with this id; throws naming the id when there is none (ids read at run time). */
 export function requirement(id: string): Requirement {
   const q = BY_ID.get(id);
   if (!q) throw new Error(`unknown requirement id "${id}" (not in harness/spec/requirements.ts)`);
   return q;
 }
 
-export const isRequirementId = (id: string): boolean => BY_ID.has(id);
+/** Runtime guard for ids that come from outside the code (CLI options, files, reports). */
+export const isRequirementId = (id: string): id is RequirementId => BY_ID.has(id);
 
 export function appliesTo(q: Requirement, dialect: Dialect): boolean {
   return q.dialects === undefined || q.dialects.includes(dialect);
@@ -809,3 +884,10 @@ export function appliesTo(q: Requirement, dialect: Dialect): boolean {
 
 /** MUST and SHOULD are judged; MAY and INFO are recorded only. */
 export const isJudged = (level: Level): boolean => level === 'MUST' || level === 'SHOULD';
+
+/** An id read at run time (a table built from strings), checked: throws naming it when unknown. */
+export function asRequirementId(id: string): RequirementId {
+  if (!isRequirementId(id))
+    throw new Error(`unknown requirement id "${id}" (not in harness/spec/requirements.ts)`);
+  return id;
+}
