@@ -2,7 +2,15 @@
 // public_key, and a username another user holds (SPEC.md UM-CHG).
 import { freshPublicKey, identifyUser, newIota, newUser } from '../harness/scenario/fixtures.ts';
 import { scenario } from '../harness/scenario/scenario.ts';
-import { CHANGEABLE, changeUser, expectRecord, readBack, valueFor } from '../harness/scenario/steps-users.ts';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  CHANGEABLE,
+  changeUser,
+  expectField,
+  expectRecord,
+  readBack,
+  valueFor,
+} from '../harness/scenario/steps-users.ts';
 
 for (const field of CHANGEABLE) {
   scenario(
@@ -28,7 +36,7 @@ for (const field of CHANGEABLE) {
         { user_id: u.userId },
         `the user after changing ${field}`,
       );
-      t.expectEqual('UM-CHG-001', `${field} reads back as changed`, after[field], value);
+      expectField(t, 'UM-CHG-001', `${field} reads back as changed`, after, field, value);
       expectRecord(t, 'UM-CHG-003', `after changing ${field} alone, a field not named`, after, {
         ...before,
         [field]: value,
@@ -41,7 +49,7 @@ for (const field of CHANGEABLE) {
           { username: value },
           'the user by its new username',
         );
-        t.expectEqual('UM-CHG-001', 'the new username finds the user', byName.user_id, u.userId);
+        expectField(t, 'UM-CHG-001', 'the new username finds the user', byName, 'user_id', u.userId);
       }
     },
   );
@@ -60,7 +68,7 @@ scenario(
     const reply = await changeUser(o, u.userId, all);
     t.expectSuccess('UM-CHG-002', 'changeUser', reply, 'change_user_data naming all five fields');
     const after = await readBack(t, o, 'UM-CHG-002', { user_id: u.userId }, 'the user after the change');
-    for (const f of CHANGEABLE) t.expectEqual('UM-CHG-002', `${f} reads back as changed`, after[f], all[f]);
+    for (const f of CHANGEABLE) expectField(t, 'UM-CHG-002', `${f} reads back as changed`, after, f, all[f]);
     expectRecord(t, 'UM-CHG-003', 'a field not named in the change', after, {
       user_id: before.user_id,
       iota_id: before.iota_id,
@@ -86,7 +94,7 @@ scenario(
       'the user after the second change',
     );
     for (const [f, v] of Object.entries(some))
-      t.expectEqual('UM-CHG-002', `${f} reads back as changed the second time`, after2[f], v);
+      expectField(t, 'UM-CHG-002', `${f} reads back as changed the second time`, after2, f, v);
     expectRecord(t, 'UM-CHG-003', 'a field not named in the second change', after2, { ...after, ...some });
   },
 );
@@ -129,6 +137,35 @@ scenario(
       ...before,
       public_key: after.public_key,
     });
+  },
+);
+
+scenario(
+  ['UM-CHG-006', 'UM-CHG-004'],
+  'a public_key change carrying private_key_hash succeeds and reads back',
+  async (t) => {
+    const o = await t.omikron();
+    const u = await newUser(t, o);
+    await identifyUser(t, o, u.userId);
+    const key = freshPublicKey();
+    // The public implementation requires private_key_hash with a new key (PROTOCOL-NOTES.md).
+    const hash = createHash('sha256').update(randomBytes(56)).digest('hex');
+    const reply = await changeUser(o, u.userId, { public_key: key, private_key_hash: hash });
+    t.check('UM-CHG-006', !t.isError(reply), 'change_user_data naming public_key and private_key_hash', {
+      expected: 'success',
+      actual: reply.frame,
+    });
+    const after = await readBack(t, o, 'UM-CHG-004', { user_id: u.userId }, 'the user after the change');
+    if (t.isError(reply)) {
+      t.expectEqual(
+        'UM-CHG-004',
+        'after the refused change, public_key is unchanged',
+        after.public_key,
+        u.publicKey,
+      );
+    } else {
+      expectField(t, 'UM-CHG-004', 'the acknowledged public_key reads back', after, 'public_key', key);
+    }
   },
 );
 

@@ -28,16 +28,30 @@ scenario(['UM-DEL-002'], 'deleting an identified Iota is acknowledged with succe
   t.expectSuccess('UM-DEL-002', 'deleteIota', reply, 'deleting the identified Iota');
 });
 
-scenario(['UM-DEL-003', 'ENV-002'], 'deleting the same user a second time gets an error reply', async (t) => {
-  const o = await t.omikron();
-  const u = await newUser(t, o);
-  await identifyUser(t, o, u.userId);
-  const first = await deleteUser(o, u.userId);
-  t.expectSuccess('UM-DEL-003', 'deleteUser', first, 'the first deletion of the identified user');
-  const second = await deleteUser(o, u.userId);
-  t.expectError('UM-DEL-003', second, 'a second deletion of the same user');
-  await expectNoUser(t, o, 'UM-DEL-003', { user_id: u.userId }, 'the user is still not found by id');
-});
+scenario(
+  ['UM-DEL-003', 'UM-DEL-001'],
+  'deleting the same user a second time gets an error reply',
+  async (t) => {
+    const o = await t.omikron();
+    const u = await newUser(t, o);
+    await identifyUser(t, o, u.userId);
+    const first = await deleteUser(o, u.userId);
+    t.expectSuccess('UM-DEL-001', 'deleteUser', first, 'the first deletion of the identified user');
+    const second = await deleteUser(o, u.userId);
+    // SHOULD: an idempotent success is a common choice; the user staying gone is the MUST.
+    t.check('UM-DEL-003', t.isError(second), 'a second deletion of the same user gets an error reply', {
+      expected: 'an error reply',
+      actual: second.frame,
+    });
+    await expectNoUser(
+      t,
+      o,
+      'UM-DEL-001',
+      { user_id: u.userId },
+      'after the second deletion the user is still not found',
+    );
+  },
+);
 
 scenario(
   ['UM-DEL-004'],

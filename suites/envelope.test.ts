@@ -20,7 +20,7 @@ import {
   type Outcome,
   outcomeOf,
 } from '../harness/scenario/steps-outcomes.ts';
-import { changeUser, neverIssuedId } from '../harness/scenario/steps-users.ts';
+import { changeUser, expectAnswer, neverIssuedId } from '../harness/scenario/steps-users.ts';
 
 scenario(['ENV-001', 'ENV-004'], 'a success reply carries the id of its request', async (t) => {
   const o = await t.omikron();
@@ -31,7 +31,7 @@ scenario(['ENV-001', 'ENV-004'], 'a success reply carries the id of its request'
   const u = await newUser(t, o);
   const readId = randomUUID();
   const read = await o.call('getUser', { user_id: u.userId }, { id: readId });
-  t.expectSuccess('ENV-001', 'getUser', read, 'get_user_data');
+  expectAnswer(t, 'ENV-001', 'getUser', read, 'get_user_data');
   t.expectEqual('ENV-001', 'id of the get_user_data reply', read.frame.id, readId);
   await expectNoAnomalies(t, 'ENV-004', o.connection, 'every frame was a JSON object with a string type');
 });
@@ -220,7 +220,7 @@ scenario(
         return;
       }
       t.expectSuccess('ENV-007', 'changeUser', c.reply, `round ${round}: change_user_data (status)`);
-      const d = t.expectSuccess('ENV-007', 'getUser', r.reply, `round ${round}: get_user_data right after`);
+      const d = expectAnswer(t, 'ENV-007', 'getUser', r.reply, `round ${round}: get_user_data right after`);
       t.expectEqual(
         'ENV-007',
         `round ${round}: the read sent right after the change sees it`,

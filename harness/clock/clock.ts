@@ -13,6 +13,8 @@ export interface Clock {
   readonly description: string;
   /** Move the server's wall clock forward by ms. Resolves once the server sees it. */
   advance(ms: number): Promise<void>;
+  /** How far the suite has moved the server's wall clock so far, in ms. */
+  offsetMs(): Promise<number>;
 }
 
 /** The test-only HTTP hook (SPEC.md, "Clock control hook"): POST {"advance_ms": N}. */
@@ -28,15 +30,31 @@ export class ControlClock implements Clock {
   }
 
   advance(ms: number): Promise<void> {
-    const body = JSON.stringify({ advance_ms: Math.round(ms) });
+    return this.send('POST', JSON.stringify({ advance_ms: Math.round(ms) })).then(() => undefined);
+  }
+
+  async offsetMs(): Promise<number> {
+    const text = await this.send('GET');
+    const offset = (JSON.parse(text) as { offset_ms?: unknown }).offset_ms;
+    if (typeof offset !== 'number')
+      throw new Error(
+        `clock control ${this.url} answered GET without a numeric offset_ms: ${text.slice(0, 200)}`,
+      );
+    return offset;
+  }
+
+  private send(method: 'GET' | 'POST', body?: string): Promise<string> {
     const u = new URL(this.url);
     const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const req = send(
         u,
         {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          method,
+          headers:
+            body === undefined
+              ? {}
+              : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
           timeout: this.timeoutMs,
           ...(this.insecure ? { rejectUnauthorized: false } : {}),
         },
@@ -47,7 +65,7 @@ export class ControlClock implements Clock {
           });
           res.on('end', () =>
             res.statusCode === 200
-              ? resolve()
+              ? resolve(text)
               : reject(
                   new Error(
                     `clock control ${this.url} answered HTTP ${res.statusCode}: ${text.slice(0, 200)}`,
@@ -92,6 +110,10 @@ export class FaketimeClock implements Clock {
 
   async advance(ms: number): Promise<void> {
     FaketimeClock.writeOffset(this.file, FaketimeClock.readOffset(this.file) + ms);
+  }
+
+  async offsetMs(): Promise<number> {
+    return FaketimeClock.readOffset(this.file);
   }
 }
 

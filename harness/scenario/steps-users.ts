@@ -264,6 +264,28 @@ export function describeTimestamp(v: unknown, harnessNowMs = Date.now()): string
   return `${v}: milliseconds, ${when} from the harness clock (${harnessNowMs})`;
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * UM-REG-011 (SHOULD): a Unix timestamp from the server lies within a day of the server's clock,
+ * read in the unit it uses: the harness clock plus what the suite moved the server's clock by.
+ */
+export async function expectWithinADay(
+  t: ScenarioContext,
+  req: RequirementId,
+  what: string,
+  v: unknown,
+): Promise<void> {
+  const offset = t.clock === null ? 0 : await t.clock.offsetMs();
+  const now = Date.now() + offset;
+  const unit = timestampUnit(v);
+  const ok = unit !== undefined && Math.abs(toMs(v as number, unit) - now) <= DAY_MS;
+  t.check(req, ok, `${what} is a Unix timestamp within a day of the server's clock`, {
+    expected: `seconds or milliseconds within a day of ${now} ms (harness clock + ${offset} ms moved)`,
+    actual: describeTimestamp(v, now),
+  });
+}
+
 /**
  * Whether two register ids, issued before and after moving the server's clock by `advancedMs`,
  * show the move (CLOCKS.md: register ids are Unix timestamps). `elapsedMs` is the real time
