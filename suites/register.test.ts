@@ -124,14 +124,14 @@ scenario(
       iota_id: u.iotaId,
     });
     // Only an integer can be judged here; a missing or mistyped created_at is a shape fault (UM-GET-006, ENC-001).
-  if (typeof byId.created_at === 'number')
-    await expectWithinADay(t, 'UM-REG-011', "the new user's created_at", byId.created_at);
-  else
-    t.notVerified(
-      'UM-REG-011',
-      `not verified for created_at: the record has ${'created_at' in byId ? `created_at ${JSON.stringify(byId.created_at)}, not a number` : 'no created_at'} (a shape fault, UM-GET-006 / ENC-001)`,
-    );
-  const byName = await readBack(t, o, 'UM-REG-004', { username: u.username }, 'the new user by username');
+    if (typeof byId.created_at === 'number')
+      await expectWithinADay(t, 'UM-REG-011', "the new user's created_at", byId.created_at);
+    else
+      t.notVerified(
+        'UM-REG-011',
+        `not verified for created_at: the record has ${'created_at' in byId ? `created_at ${JSON.stringify(byId.created_at)}, not a number` : 'no created_at'} (a shape fault, UM-GET-006 / ENC-001)`,
+      );
+    const byName = await readBack(t, o, 'UM-REG-004', { username: u.username }, 'the new user by username');
     expectRecord(t, 'UM-REG-004', 'the new user by username', byName, {
       user_id: u.userId,
       username: u.username,

@@ -323,8 +323,8 @@ export async function launchImage(o: ImageOptions): Promise<LaunchedTarget> {
       LD_PRELOAD: `${FAKETIME_MOUNT}/${basename(ft.library)}`,
       FAKETIME_TIMESTAMP_FILE: `${FAKETIME_MOUNT}/clock/${basename(ft.file)}`,
       FAKETIME_NO_CACHE: '1',
-      // Keep the monotonic clock real: otherwise every pending timer fires at once (CLOCKS.md).
-      FAKETIME_DONT_FAKE_MONOTONIC: '1',
+      // Whether the monotonic clock moves is faketime.ts's decision (it does: issue 11).
+      FAKETIME_DONT_FAKE_MONOTONIC: ft.env.FAKETIME_DONT_FAKE_MONOTONIC,
     });
     clock = { kind: 'faketime', file: ft.file };
   } else {

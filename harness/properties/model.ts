@@ -564,6 +564,19 @@ class AdvanceClock extends Command {
     if (clock === null) return;
     await clock.advance(this.ms);
     m.offsetMs += this.ms;
+    // libfaketime moves the server's monotonic clock too: its timers fire at the jump and it may
+    // drop the connections it now thinks idle (its right). Go on on fresh connections, as a close.
+    if (r.cfg.t.target.clock.kind !== 'faketime') return;
+    for (const [slot, c] of m.conns.entries()) {
+      if (!c.open) continue;
+      await session(r, slot).close();
+      m.closedSerials.add(c.serial);
+      c.users.clear();
+      c.iotas.clear();
+      r.sessions[slot] = await r.cfg.t.omikron(slot);
+      c.serial = ++m.serials;
+    }
+    r.log.push('  reconnected every open connection (the server may drop them at the jump)');
   }
 }
 

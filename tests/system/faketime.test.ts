@@ -35,6 +35,23 @@ describe('--clock faketime on a --command target', () => {
     expect(r.report().target.logs).toContain('omega reference listening');
   });
 
+  it('certifies a server that measures the hour on its monotonic clock (libfaketime moves it too)', async () => {
+    requireLibfaketime();
+    const r = await runCli([
+      '--command',
+      `OMEGA_REFERENCE_VARIANT=timeout-on-monotonic-clock ${REFERENCE_COMMAND}`,
+      '--clock',
+      'faketime',
+      '--dialect',
+      'seed',
+      '--only',
+      'UM-TMO',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const id of ['UM-TMO-001', 'UM-TMO-002', 'UM-TMO-003'])
+      expect(verdictOf(r.report(), id)).toBe('passed');
+  });
+
   it('certifies the reference in full over TLS', async () => {
     const r = await runCli(
       ['--command', REFERENCE_COMMAND, '--tls', '--dialect', 'tensamin', '--clock', 'faketime'],
