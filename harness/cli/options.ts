@@ -227,7 +227,7 @@ Targets (at most one):
   --tls                            --command: serve wss:// with a certificate the suite generates
   --ca FILE | --insecure           wss:// URLs: trust this CA, or any certificate
   --image-env K=V (repeatable), --wait-log REGEX, --container-port N   for --image
-  --reference-variant NAME         embedded target: a faulty variant of the reference (fixtures/variants)
+  --reference-variant NAME         embedded target: a faulty variant (fixtures/variants) or a conformant alternative (fixtures/alternatives)
 
 Identities and dialect:
   --omikron-key FILE               an Omikron identity {"id","private_key"} (repeatable; default: the fixture identities)

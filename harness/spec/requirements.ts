@@ -750,7 +750,7 @@ const PLAIN = [
     'SHOULD',
     'An object with a string id but no type gets an error reply with that id',
     'contract',
-    'A JSON object with a string id gets an error reply with that id. (SPEC.md)',
+    'A JSON object with a string id should get an error reply with that id. (SPEC.md, section 3)',
     'Not a close, not silence. Whatever the answer, nothing changes and later requests on that connection are served (BAD-010, MUST).',
   ),
   r(
@@ -759,7 +759,7 @@ const PLAIN = [
     'SHOULD',
     'An unknown type gets an error reply with the id',
     'contract',
-    'A JSON object with a string id gets an error reply with that id. (SPEC.md)',
+    'A JSON object with a string id should get an error reply with that id. (SPEC.md, section 3)',
     'Whatever the answer, nothing changes and later requests on that connection are served (BAD-010, MUST).',
   ),
   r(
@@ -768,7 +768,7 @@ const PLAIN = [
     'MUST',
     'Missing or mistyped data fields get an error reply and change nothing',
     'contract',
-    'A JSON object with a string id gets an error reply with that id. (SPEC.md)',
+    'a request whose data cannot be carried out gets an error reply with its id and changes nothing (SPEC.md, section 3)',
     'E.g. complete_register_user without username, data as an array, status as a number: an error reply with the id; nothing is created or changed. Readings the seed allows are not faults: user_id as a string of digits (drawn so) may be accepted, change_user_data without user_id may act on the sender, a null field may mean absent.',
   ),
   r(
@@ -776,8 +776,8 @@ const PLAIN = [
     'BAD',
     'INFO',
     'A string id that is not a UUID is echoed as it is',
-    'contract',
-    'A JSON object with a string id gets an error reply with that id. (SPEC.md)',
+    'seed',
+    '"id": "<uuid>" (drawn in every request and reply)',
     'Recorded: whether the reply (success or error) carries that exact id. The seed draws `<uuid>`; the suite itself always sends UUIDs.',
   ),
   r(
