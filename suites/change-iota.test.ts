@@ -14,7 +14,7 @@ import {
 } from '../harness/scenario/fixtures.ts';
 import { scenario } from '../harness/scenario/scenario.ts';
 import type { RequirementId } from '../harness/spec/requirements.ts';
-import { readBack } from '../harness/scenario/steps-users.ts';
+import { expectField, readBack } from '../harness/scenario/steps-users.ts';
 
 /** A new Iota, registered and announced on this connection. */
 async function announcedIota(t: ScenarioContext, o: OmikronSession): Promise<IotaFixture> {
@@ -26,15 +26,18 @@ async function announcedIota(t: ScenarioContext, o: OmikronSession): Promise<Iot
 const change = (o: OmikronSession, u: UserFixture, to: IotaFixture, token: string, newToken: string) =>
   iotaChange(o, u, to.iotaId, token, newToken, to.iotaId);
 
-async function iotaOf(
+/** The user's iota_id read back equals `expected` (a record without iota_id is named as such). */
+async function expectIota(
   t: ScenarioContext,
   o: OmikronSession,
   req: RequirementId,
   u: UserFixture,
   when: string,
-) {
+  what: string,
+  expected: number,
+): Promise<void> {
   const d = await readBack(t, o, req, { user_id: u.userId }, `the user ${when}`);
-  return d.iota_id;
+  expectField(t, req, what, d, 'iota_id', expected);
 }
 
 scenario(['UM-IOTA-001'], 'the right reset token moves the user to the new Iota', async (t) => {
@@ -43,10 +46,13 @@ scenario(['UM-IOTA-001'], 'the right reset token moves the user to the new Iota'
   const to = await announcedIota(t, o);
   const reply = await change(o, u, to, u.resetToken, t.token());
   t.expectSuccess('UM-IOTA-001', 'changeIota', reply, 'the Iota change with the current reset token');
-  t.expectEqual(
+  await expectIota(
+    t,
+    o,
     'UM-IOTA-001',
+    u,
+    'after the change',
     'iota_id reads back as the new Iota',
-    await iotaOf(t, o, 'UM-IOTA-001', u, 'after the change'),
     to.iotaId,
   );
 });
@@ -61,29 +67,38 @@ scenario(
     const newToken = t.token();
     const r1 = await change(o, u, first, u.resetToken, newToken);
     t.expectSuccess('UM-IOTA-001', 'changeIota', r1, 'the first Iota change, with the current reset token');
-    t.expectEqual(
+    await expectIota(
+      t,
+      o,
       'UM-IOTA-001',
+      u,
+      'after the first change',
       'iota_id reads back as the first new Iota',
-      await iotaOf(t, o, 'UM-IOTA-001', u, 'after the first change'),
       first.iotaId,
     );
 
     const second = await announcedIota(t, o);
     const rOld = await change(o, u, second, u.resetToken, t.token());
     t.expectError('UM-IOTA-002', rOld, 'a second Iota change with the old (replaced) reset token');
-    t.expectEqual(
+    await expectIota(
+      t,
+      o,
       'UM-IOTA-002',
+      u,
+      'after the refused change',
       'after the refused change, iota_id is still the first new Iota',
-      await iotaOf(t, o, 'UM-IOTA-002', u, 'after the refused change'),
       first.iotaId,
     );
 
     const rNew = await change(o, u, second, newToken, t.token());
     t.expectSuccess('UM-IOTA-002', 'changeIota', rNew, 'a second Iota change with the new reset token');
-    t.expectEqual(
+    await expectIota(
+      t,
+      o,
       'UM-IOTA-002',
+      u,
+      'after the second change',
       'iota_id reads back as the second new Iota',
-      await iotaOf(t, o, 'UM-IOTA-002', u, 'after the second change'),
       second.iotaId,
     );
   },
@@ -98,18 +113,24 @@ scenario(
     const to = await announcedIota(t, o);
     const wrong = await change(o, u, to, t.token(), t.token());
     t.expectError('UM-IOTA-003', wrong, 'the Iota change with a reset token the user never had');
-    t.expectEqual(
+    await expectIota(
+      t,
+      o,
       'UM-IOTA-003',
+      u,
+      'after the refused change',
       'after the refused change, iota_id is unchanged',
-      await iotaOf(t, o, 'UM-IOTA-003', u, 'after the refused change'),
       u.iotaId,
     );
     const right = await change(o, u, to, u.resetToken, t.token());
     t.expectSuccess('UM-IOTA-003', 'changeIota', right, 'then the Iota change with the right reset token');
-    t.expectEqual(
+    await expectIota(
+      t,
+      o,
       'UM-IOTA-003',
+      u,
+      'after the right change',
       'iota_id reads back as the new Iota',
-      await iotaOf(t, o, 'UM-IOTA-003', u, 'after the right change'),
       to.iotaId,
     );
   },
