@@ -21,7 +21,10 @@ import {
 import { EXIT } from '../run/outcome.ts';
 import { authenticateOnce, probeDialect } from '../run/preflight.ts';
 import type { RunReport } from '../run/report-model.ts';
+import { exitNow } from '../run/exit.ts';
+import { preloadVitest } from '../run/run-suites.ts';
 import { selectRequirements } from '../run/selection.ts';
+import { deadlineIn, type RunDeadline } from '../run/watch.ts';
 import type { CliOptions } from './options.ts';
 
 interface Plan {
@@ -116,6 +119,7 @@ async function runPlan(
   identities: readonly OmikronIdentity[],
   expected: readonly ExpectedFailure[] | undefined,
   sink: EventSink,
+  deadline: RunDeadline,
 ): Promise<RunReport> {
   const launched = await plan.launch();
   try {
@@ -155,12 +159,32 @@ async function runPlan(
       replayCommand: replayPrefix(opts.argv, dialect),
       ...(opts.suites.length > 0 ? { files: opts.suites } : {}),
       ...(opts.load ? { load: { connections: opts.loadConnections, requests: opts.loadRequests } } : {}),
+      deadline,
+      // Whatever the stopped run left open must not hold the process: a last bound, then out.
+      onStopped: () => setTimeout(() => exitNow(EXIT.stopped), STOPPED_EXIT_BOUND_MS).unref(),
     });
     return report;
   } finally {
-    await launched.stop();
+    await stopBounded(launched);
   }
 }
+
+/** Long enough for a SIGTERM grace; a target that takes longer is left to the exit hooks (harness/run/exit.ts). */
+const STOP_BOUND_MS = 3000;
+
+async function stopBounded(launched: LaunchedTarget): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    launched.stop().catch(() => {}),
+    new Promise<void>((r) => {
+      timer = setTimeout(r, STOP_BOUND_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
+/** After a run was stopped: reports, stopping the target and exiting take at most this long. */
+const STOPPED_EXIT_BOUND_MS = 5000;
 
 /** Options that do not name the target, left out of replay lines (the replay sets its own). */
 const NOT_TARGET = new Set([
@@ -177,6 +201,7 @@ const NOT_TARGET = new Set([
   '--level',
   '--load-connections',
   '--load-requests',
+  '--deadline-ms',
 ]);
 const NOT_TARGET_FLAGS = new Set([
   '--thorough',
@@ -214,8 +239,10 @@ export async function certifyCommand(
   const expected = opts.expectedFailures ? loadExpectedFailures(opts.expectedFailures) : undefined;
   let exitCode: number = EXIT.ok;
   const reports: RunReport[] = [];
+  const deadline = deadlineIn(opts.deadlineMs);
+  void preloadVitest().catch(() => {}); // loads while the target starts; runSuites awaits it
   for (const plan of plans(opts, identities)) {
-    const report = await runPlan(plan, opts, identities, expected, sink);
+    const report = await runPlan(plan, opts, identities, expected, sink, deadline);
     reports.push(report);
     const written = await writeReports(report, plan.reportDir);
     sink.emit({
@@ -230,6 +257,10 @@ export async function certifyCommand(
         `${renderConsole(report, { color: process.stderr.isTTY === true, reportDir: plan.reportDir })}\n`,
       );
     exitCode = Math.max(exitCode, report.exitCode);
+    if (report.stopped) {
+      sink.emit({ event: 'error', message: `the run was stopped: ${report.stopped.message}` });
+      break; // the deadline is the whole command's: no further target
+    }
   }
   if (opts.writeExpectedFailures) {
     const n = writeExpectedFailures(
