@@ -1,5 +1,6 @@
 // Command-line options of omega-conformance, parsed with node:util and checked into one typed value.
 import { parseArgs } from 'node:util';
+import { DEFAULT_LOAD } from '../load/config.ts';
 import { type Dialect, isDialect } from '../protocol/dialect.ts';
 import { UsageError } from '../run/selection.ts';
 
@@ -210,8 +211,8 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     clock,
     ...(v['reference-variant'] !== undefined ? { referenceVariant: v['reference-variant'] } : {}),
     load: v.load ?? false,
-    loadConnections: int('load-connections', v['load-connections'], 50, 1),
-    loadRequests: int('load-requests', v['load-requests'], 200, 1),
+    loadConnections: int('load-connections', v['load-connections'], DEFAULT_LOAD.connections, 1),
+    loadRequests: int('load-requests', v['load-requests'], DEFAULT_LOAD.requests, 1),
     ...(v.generate !== undefined ? { generate: v.generate } : {}),
     ...(v.id !== undefined ? { generateId: int('id', v.id, 0) } : {}),
   };

@@ -4,7 +4,7 @@ import type { RequirementVerdict } from '../verdict/verdicts.ts';
 /** 2 is also a run that did not end: stopped by its deadline or a stuck worker (SPEC.md, "Exit codes"). */
 export const EXIT = { ok: 0, failed: 1, cannotStart: 2, stopped: 2 } as const;
 
-export interface Outcome {
+export interface RunOutcome {
   readonly outcome: 'passed' | 'failed' | 'partial';
   readonly exitCode: number;
   readonly problems: string[];
@@ -19,7 +19,7 @@ export function outcomeOf(
     /** The run was stopped by its bound: incomplete whatever its verdicts say. */
     stopped?: boolean;
   },
-): Outcome {
+): RunOutcome {
   const problems = [...opts.problems];
   const failedAtLevel = verdicts.filter(
     (v) => v.verdict === 'failed' || (opts.level === 'should' && v.verdict === 'non-strict'),
