@@ -2,7 +2,6 @@
 import type { Vitest } from 'vitest/node';
 import type { TargetDescriptor } from '../scenario/target.ts';
 import { CheckCollector, type Progress } from './collector.ts';
-import { CONFORMANCE_TEST_CONFIG } from './conformance-config.ts';
 import { CODE_ROOT, COMPILED, PACKAGE_ROOT } from './version.ts';
 import { type RunDeadline, RunWatch, type StopCause, type WatchOptions } from './watch.ts';
 
@@ -11,10 +10,13 @@ export { PACKAGE_ROOT };
 /** How long vitest gets to tear down after a normal run; after a stopped run it is not awaited. */
 const CLOSE_BOUND_MS = 10_000;
 
-// vitest/node is large: importing it early overlaps its load with launching the target.
-let vitestNode: Promise<typeof import('vitest/node')> | undefined;
-export function preloadVitest(): Promise<typeof import('vitest/node')> {
-  vitestNode ??= import('vitest/node');
+// vitest/node (and the config, whose sequencer extends vitest's) is large: loaded on first use, or
+// early by preloadVitest, so that its load overlaps launching the target.
+let vitestNode: Promise<[typeof import('vitest/node'), typeof import('./conformance-config.ts')]> | undefined;
+export function preloadVitest(): Promise<
+  [typeof import('vitest/node'), typeof import('./conformance-config.ts')]
+> {
+  vitestNode ??= Promise.all([import('vitest/node'), import('./conformance-config.ts')]);
   return vitestNode;
 }
 
@@ -53,7 +55,7 @@ export async function runSuites(
   });
   let vitest: Vitest | undefined;
   const run = (async () => {
-    const { createVitest } = await preloadVitest();
+    const [{ createVitest }, { CONFORMANCE_TEST_CONFIG }] = await preloadVitest();
     vitest = await createVitest(
       'test',
       {
