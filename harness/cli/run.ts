@@ -4,4 +4,8 @@
 import { exitNow } from '../run/exit.ts';
 import { main } from './main.ts';
 
+// Interrupted (Ctrl-C, a CI job's timeout): the servers this run started go with it.
+process.once('SIGINT', () => exitNow(130));
+process.once('SIGTERM', () => exitNow(143));
+
 exitNow(await main(process.argv.slice(2)));
