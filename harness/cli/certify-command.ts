@@ -8,7 +8,7 @@ import type { ClockDescriptor } from '../clock/clock.ts';
 import type { OmikronIdentity } from '../identity/identities.ts';
 import { launchCommand } from '../launchers/command.ts';
 import { launchEmbedded } from '../launchers/embedded.ts';
-import type { LaunchedTarget } from '../launchers/launcher.ts';
+import { LaunchError, type LaunchedTarget, type TargetKind } from '../launchers/launcher.ts';
 import { urlTarget } from '../launchers/url.ts';
 import type { Dialect } from '../protocol/dialect.ts';
 import { certify } from '../run/certify.ts';
@@ -20,7 +20,9 @@ import {
 } from '../run/expected-failures.ts';
 import { EXIT } from '../run/outcome.ts';
 import { authenticateOnce, probeDialect } from '../run/preflight.ts';
-import type { RunReport } from '../run/report-model.ts';
+import { REPORT_SCHEMA_VERSION, type RunReport } from '../run/report-model.ts';
+import { SUITE_VERSION } from '../run/version.ts';
+import { HarnessError } from '../client/errors.ts';
 import { exitNow } from '../run/exit.ts';
 import { preloadVitest } from '../run/run-suites.ts';
 import { selectRequirements } from '../run/selection.ts';
@@ -30,6 +32,8 @@ import type { CliOptions } from './options.ts';
 interface Plan {
   readonly dialect: Dialect | 'auto';
   readonly reportDir: string;
+  /** The target as the user named it: what a report says when it could not be started. */
+  readonly target: { readonly kind: TargetKind; readonly label: string; readonly url?: string };
   launch(): Promise<LaunchedTarget>;
 }
 
@@ -50,7 +54,12 @@ function plans(opts: CliOptions, identities: readonly OmikronIdentity[]): Plan[]
     const url = opts.url;
     const clock = clockFor(opts, 'url') as ClockDescriptor;
     return [
-      { dialect: opts.dialect, reportDir: opts.reportDir, launch: async () => urlTarget(url, tls, clock) },
+      {
+        dialect: opts.dialect,
+        reportDir: opts.reportDir,
+        target: { kind: 'url', label: url, url },
+        launch: async () => urlTarget(url, tls, clock),
+      },
     ];
   }
   if (opts.serverCommand !== undefined) {
@@ -60,6 +69,7 @@ function plans(opts: CliOptions, identities: readonly OmikronIdentity[]): Plan[]
       {
         dialect: opts.dialect,
         reportDir: opts.reportDir,
+        target: { kind: 'command', label: `command: ${command}` },
         launch: () =>
           launchCommand({
             command,
@@ -84,6 +94,7 @@ function plans(opts: CliOptions, identities: readonly OmikronIdentity[]): Plan[]
       {
         dialect: opts.dialect,
         reportDir: opts.reportDir,
+        target: { kind: 'image', label: `image: ${image}` },
         launch: async () => {
           const { launchImage } = await import('../launchers/image.ts');
           return launchImage({
@@ -106,6 +117,7 @@ function plans(opts: CliOptions, identities: readonly OmikronIdentity[]): Plan[]
   return dialects.map((d) => ({
     dialect: d,
     reportDir: dialects.length > 1 ? join(opts.reportDir, d) : opts.reportDir,
+    target: { kind: 'embedded', label: `embedded reference Omega (${d})` },
     launch: async () => {
       const t = await launchEmbedded(d, identities, opts.referenceVariant);
       return opts.clock === 'none' ? { ...t, clock: { kind: 'none', reason: '--clock none was given' } } : t;
@@ -186,6 +198,37 @@ async function stopBounded(launched: LaunchedTarget): Promise<void> {
 /** After a run was stopped: reports, stopping the target and exiting take at most this long. */
 const STOPPED_EXIT_BOUND_MS = 5000;
 
+/** The report of a run that could not start (exit 2): its cause, no verdicts. */
+function unstartedReport(plan: Plan, opts: CliOptions, cause: string): RunReport {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    suite: { name: 'omega-conformance', version: SUITE_VERSION },
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    target: {
+      label: plan.target.label,
+      url: plan.target.url ?? '',
+      kind: plan.target.kind,
+      configHash: '',
+      clock: 'unknown: the run could not start',
+    },
+    dialect:
+      plan.dialect === 'auto'
+        ? { name: 'unknown', how: 'not probed: the run could not start' }
+        : { name: plan.dialect, how: 'given with --dialect' },
+    seed: opts.seed,
+    runs: opts.runs,
+    repeat: opts.repeat,
+    level: opts.level,
+    outcome: 'failed',
+    exitCode: EXIT.cannotStart,
+    problems: [`the run could not start: ${cause}`],
+    counts: {},
+    requirements: [],
+    scenarios: [],
+  };
+}
+
 /** Options that do not name the target, left out of replay lines (the replay sets its own). */
 const NOT_TARGET = new Set([
   '--suite',
@@ -242,7 +285,15 @@ export async function certifyCommand(
   const deadline = deadlineIn(opts.deadlineMs);
   void preloadVitest().catch(() => {}); // loads while the target starts; runSuites awaits it
   for (const plan of plans(opts, identities)) {
-    const report = await runPlan(plan, opts, identities, expected, sink, deadline);
+    let report: RunReport;
+    try {
+      report = await runPlan(plan, opts, identities, expected, sink, deadline);
+    } catch (e) {
+      if (!(e instanceof LaunchError || e instanceof HarnessError)) throw e;
+      // CI reads a report in every outcome: one saying why nothing ran, then the error as before.
+      await writeReports(unstartedReport(plan, opts, e.message), plan.reportDir).catch(() => {});
+      throw e;
+    }
     reports.push(report);
     const written = await writeReports(report, plan.reportDir);
     sink.emit({

@@ -57,7 +57,8 @@ export const runReportSchema = z.object({
     /** Container or process output, when the target failed or died. */
     logs: z.string().optional(),
   }),
-  dialect: z.object({ name: z.enum(['seed', 'tensamin']), how: z.string() }),
+  /** unknown: the run could not start before the dialect was probed (exit code 2). */
+  dialect: z.object({ name: z.enum(['seed', 'tensamin', 'unknown']), how: z.string() }),
   seed: z.number(),
   runs: z.number(),
   repeat: z.number(),

@@ -134,6 +134,29 @@ describe('hostile servers: every run ends with exit 1 or 2 and a report naming t
   });
 });
 
+describe('a server hostile from its first connection', () => {
+  it('the run cannot start: exit 2, and a report saying why', async () => {
+    const pidFile = join(tempDir(), 'pid');
+    const r = await runCli(
+      ['--command', SERVER, '--clock', 'none', '--timeout-ms', String(TIMEOUT_MS), '--quiet'],
+      {
+        timeoutMs: BOUND_MS,
+        env: { HOSTILE_MODE: 'wrong-id', HOSTILE_FROM: '1', HOSTILE_PID_FILE: pidFile },
+      },
+    );
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/cannot authenticate with the target/);
+    const report = r.report();
+    expect(report.exitCode).toBe(2);
+    expect(report.dialect.name).toBe('unknown');
+    expect(report.problems.join('\n')).toMatch(
+      /the run could not start: cannot authenticate with the target: .*answered with id "hostile-1-1"/,
+    );
+    expect(r.file('junit.xml')).toContain('<testsuites');
+    expect(serverAlive(pidFile)).toBe(false);
+  });
+});
+
 describe('the run deadline', () => {
   it('stops a run that outlasts --deadline-ms: reports written, exit 2, the server stopped', async () => {
     const pidFile = join(tempDir(), 'pid');

@@ -6,6 +6,7 @@
 //   HOSTILE_N     the n of "every n-th reply" / "after n frames" (default 7)
 //   HOSTILE_DELAY_MS  how long `delay` holds every reply (default 3000)
 //   HOSTILE_PID_FILE  where to write this process's pid (tests check it is gone after the run)
+//   HOSTILE_FROM  the first connection it breaks (default 2: the preflight's connection is spared)
 import { writeFileSync } from 'node:fs';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { readContract } from '../../fixtures/reference/config.ts';
@@ -34,6 +35,7 @@ if (!HOSTILE_MODES.includes(mode)) {
 }
 const n = Number(process.env.HOSTILE_N ?? 7);
 const delayMs = Number(process.env.HOSTILE_DELAY_MS ?? 3000);
+const hostileFrom = Number(process.env.HOSTILE_FROM ?? 2);
 if (process.env.HOSTILE_PID_FILE) writeFileSync(process.env.HOSTILE_PID_FILE, String(process.pid));
 
 const config = readContract(process.env);
@@ -69,7 +71,7 @@ function typeOf(text: string): string | undefined {
 const proxy = new WebSocketServer({ host: config.host, port: config.port, maxPayload: 64 * 1024 * 1024 });
 proxy.on('connection', (client, req) => {
   const index = ++connections;
-  const hostile = index > 1;
+  const hostile = index >= hostileFrom;
   const upstream = new WebSocket(`${omega.url.replace(/\/ws\/omikron$/, '')}${req.url ?? '/'}`);
   const early: RawData[] = [];
   let replies = 0;
