@@ -82,6 +82,16 @@ describe('hostile servers: every run ends with exit 1 or 2 and a report naming t
     expect(causes).toMatch(/answered with id "hostile-\d+-7", which no request on this connection carried/);
   });
 
+  it('every 7th reply with a wrong id, through the model and the property suites (fast-check schedulers)', async () => {
+    const { report, causes } = await hostileRun('wrong-id-nth', {
+      suite: 'model',
+      args: ['--suite', 'properties'],
+      env: { HOSTILE_N: '7' },
+    });
+    expect(report.outcome).toBe('failed');
+    expect(causes).toMatch(/answered with id "hostile-\d+-7", which no request on this connection carried/);
+  });
+
   it('every reply twice: the doubled reply is named', async () => {
     const { report, causes } = await hostileRun('duplicate');
     expect(report.outcome).toBe('failed');
