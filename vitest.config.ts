@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/build-dist.ts'],
     exclude: ['tests/system/**', 'node_modules/**'],
     testTimeout: 120_000,
     hookTimeout: 30_000,

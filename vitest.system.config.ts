@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/system/**/*.test.ts'],
+    globalSetup: ['tests/build-dist.ts'],
     fileParallelism: false,
     testTimeout: 300_000,
     hookTimeout: 300_000,

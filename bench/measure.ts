@@ -1,6 +1,6 @@
 // Timing helpers of the bench: medians, and a child process timed from spawn, line by line.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -21,7 +21,21 @@ export interface Timed {
   readonly ms: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** CPU time (user + system, all threads) of the child, sampled from /proc every 20 ms (Linux). */
+  readonly cpuMs: number;
 }
+
+/** utime + stime of a process in ms, from /proc/PID/stat; NaN where there is no /proc. */
+function cpuOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+const CLOCK_TICKS = 100;
 
 /**
  * Run a child to completion (killed at `boundMs`), timing it from spawn; `onLine(line, msSinceSpawn)`
@@ -53,9 +67,15 @@ export function timedChild(
       stderr += c.toString();
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.boundMs);
+    let cpuMs = Number.NaN;
+    const sampler = setInterval(() => {
+      const c = cpuOf(child.pid);
+      if (!Number.isNaN(c)) cpuMs = c;
+    }, 20);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      resolvePromise({ code, ms: performance.now() - t0, stdout, stderr });
+      clearInterval(sampler);
+      resolvePromise({ code, ms: performance.now() - t0, stdout, stderr, cpuMs });
     });
   });
 }

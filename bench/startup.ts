@@ -6,15 +6,17 @@ import { BIN, median, tempDir, timedChild } from './measure.ts';
 export interface Startup {
   readonly toStartMs: number;
   readonly toFirstScenarioMs: number;
-  readonly runs: { toStartMs: number; toFirstScenarioMs: number }[];
+  /** CPU time (user + system) of the whole run, median: less at the mercy of the machine's load. */
+  readonly cpuMs: number;
+  readonly runs: { toStartMs: number; toFirstScenarioMs: number; cpuMs: number }[];
 }
 
 export async function startup(runs: number): Promise<Startup> {
-  const out: { toStartMs: number; toFirstScenarioMs: number }[] = [];
+  const out: { toStartMs: number; toFirstScenarioMs: number; cpuMs: number }[] = [];
   for (let i = 0; i < runs; i++) {
     let toStart = Number.NaN;
     let toFirst = Number.NaN;
-    await timedChild(
+    const r = await timedChild(
       process.execPath,
       [BIN, '--json-lines', '--dialect', 'seed', '--only', 'UM-REG-001', '--report-dir', tempDir()],
       {
@@ -31,11 +33,12 @@ export async function startup(runs: number): Promise<Startup> {
         },
       },
     );
-    out.push({ toStartMs: Math.round(toStart), toFirstScenarioMs: Math.round(toFirst) });
+    out.push({ toStartMs: Math.round(toStart), toFirstScenarioMs: Math.round(toFirst), cpuMs: r.cpuMs });
   }
   return {
     toStartMs: median(out.map((r) => r.toStartMs)),
     toFirstScenarioMs: median(out.map((r) => r.toFirstScenarioMs)),
+    cpuMs: median(out.map((r) => r.cpuMs)),
     runs: out,
   };
 }

@@ -1,10 +1,11 @@
 // report.json: the run report as it is, validated against the versioned schema, and its JSON Schema for consumers.
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { REPORT_SCHEMA_VERSION, type RunReport, runReportSchema } from '../harness/run/report-model.ts';
+import { PACKAGE_ROOT } from '../harness/run/version.ts';
 
 /** Where reports/write-schema.ts writes the JSON Schema (committed; a unit test checks it is up to date). */
-export const REPORT_SCHEMA_FILE: string = fileURLToPath(new URL('./report.schema.json', import.meta.url));
+export const REPORT_SCHEMA_FILE: string = resolve(PACKAGE_ROOT, 'reports/report.schema.json');
 
 export class InvalidReportError extends Error {
   override readonly name = 'InvalidReportError';

@@ -8,7 +8,7 @@ import type { ClockDescriptor } from '../clock/clock.ts';
 import type { OmikronIdentity } from '../identity/identities.ts';
 import { launchCommand } from '../launchers/command.ts';
 import { launchEmbedded } from '../launchers/embedded.ts';
-import type { LaunchedTarget } from '../launchers/launcher.ts';
+import { LaunchError, type LaunchedTarget, type TargetKind } from '../launchers/launcher.ts';
 import { urlTarget } from '../launchers/url.ts';
 import type { Dialect } from '../protocol/dialect.ts';
 import { certify } from '../run/certify.ts';
@@ -20,13 +20,20 @@ import {
 } from '../run/expected-failures.ts';
 import { EXIT } from '../run/outcome.ts';
 import { authenticateOnce, probeDialect } from '../run/preflight.ts';
-import type { RunReport } from '../run/report-model.ts';
+import { REPORT_SCHEMA_VERSION, type RunReport } from '../run/report-model.ts';
+import { SUITE_VERSION } from '../run/version.ts';
+import { HarnessError } from '../client/errors.ts';
+import { exitNow } from '../run/exit.ts';
+import { preloadVitest } from '../run/run-suites.ts';
 import { selectRequirements } from '../run/selection.ts';
+import { deadlineIn, type RunDeadline } from '../run/watch.ts';
 import type { CliOptions } from './options.ts';
 
 interface Plan {
   readonly dialect: Dialect | 'auto';
   readonly reportDir: string;
+  /** The target as the user named it: what a report says when it could not be started. */
+  readonly target: { readonly kind: TargetKind; readonly label: string; readonly url?: string };
   launch(): Promise<LaunchedTarget>;
 }
 
@@ -47,7 +54,12 @@ function plans(opts: CliOptions, identities: readonly OmikronIdentity[]): Plan[]
     const url = opts.url;
     const clock = clockFor(opts, 'url') as ClockDescriptor;
     return [
-      { dialect: opts.dialect, reportDir: opts.reportDir, launch: async () => urlTarget(url, tls, clock) },
+      {
+        dialect: opts.dialect,
+        reportDir: opts.reportDir,
+        target: { kind: 'url', label: url, url },
+        launch: async () => urlTarget(url, tls, clock),
+      },
     ];
   }
   if (opts.serverCommand !== undefined) {
@@ -57,6 +69,7 @@ function plans(opts: CliOptions, identities: readonly OmikronIdentity[]): Plan[]
       {
         dialect: opts.dialect,
         reportDir: opts.reportDir,
+        target: { kind: 'command', label: `command: ${command}` },
         launch: () =>
           launchCommand({
             command,
@@ -81,6 +94,7 @@ function plans(opts: CliOptions, identities: readonly OmikronIdentity[]): Plan[]
       {
         dialect: opts.dialect,
         reportDir: opts.reportDir,
+        target: { kind: 'image', label: `image: ${image}` },
         launch: async () => {
           const { launchImage } = await import('../launchers/image.ts');
           return launchImage({
@@ -103,6 +117,7 @@ function plans(opts: CliOptions, identities: readonly OmikronIdentity[]): Plan[]
   return dialects.map((d) => ({
     dialect: d,
     reportDir: dialects.length > 1 ? join(opts.reportDir, d) : opts.reportDir,
+    target: { kind: 'embedded', label: `embedded reference Omega (${d})` },
     launch: async () => {
       const t = await launchEmbedded(d, identities, opts.referenceVariant);
       return opts.clock === 'none' ? { ...t, clock: { kind: 'none', reason: '--clock none was given' } } : t;
@@ -116,6 +131,7 @@ async function runPlan(
   identities: readonly OmikronIdentity[],
   expected: readonly ExpectedFailure[] | undefined,
   sink: EventSink,
+  deadline: RunDeadline,
 ): Promise<RunReport> {
   const launched = await plan.launch();
   try {
@@ -155,11 +171,62 @@ async function runPlan(
       replayCommand: replayPrefix(opts.argv, dialect),
       ...(opts.suites.length > 0 ? { files: opts.suites } : {}),
       ...(opts.load ? { load: { connections: opts.loadConnections, requests: opts.loadRequests } } : {}),
+      deadline,
+      // Whatever the stopped run left open must not hold the process: a last bound, then out.
+      onStopped: () => setTimeout(() => exitNow(EXIT.stopped), STOPPED_EXIT_BOUND_MS).unref(),
     });
     return report;
   } finally {
-    await launched.stop();
+    await stopBounded(launched);
   }
+}
+
+/** Long enough for a SIGTERM grace; a target that takes longer is left to the exit hooks (harness/run/exit.ts). */
+const STOP_BOUND_MS = 3000;
+
+async function stopBounded(launched: LaunchedTarget): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    launched.stop().catch(() => {}),
+    new Promise<void>((r) => {
+      timer = setTimeout(r, STOP_BOUND_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
+/** After a run was stopped: reports, stopping the target and exiting take at most this long. */
+const STOPPED_EXIT_BOUND_MS = 5000;
+
+/** The report of a run that could not start (exit 2): its cause, no verdicts. */
+function unstartedReport(plan: Plan, opts: CliOptions, cause: string): RunReport {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    suite: { name: 'omega-conformance', version: SUITE_VERSION },
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    target: {
+      label: plan.target.label,
+      url: plan.target.url ?? '',
+      kind: plan.target.kind,
+      configHash: '',
+      clock: 'unknown: the run could not start',
+    },
+    dialect:
+      plan.dialect === 'auto'
+        ? { name: 'unknown', how: 'not probed: the run could not start' }
+        : { name: plan.dialect, how: 'given with --dialect' },
+    seed: opts.seed,
+    runs: opts.runs,
+    repeat: opts.repeat,
+    level: opts.level,
+    outcome: 'failed',
+    exitCode: EXIT.cannotStart,
+    problems: [`the run could not start: ${cause}`],
+    counts: {},
+    requirements: [],
+    scenarios: [],
+  };
 }
 
 /** Options that do not name the target, left out of replay lines (the replay sets its own). */
@@ -177,6 +244,7 @@ const NOT_TARGET = new Set([
   '--level',
   '--load-connections',
   '--load-requests',
+  '--deadline-ms',
 ]);
 const NOT_TARGET_FLAGS = new Set([
   '--thorough',
@@ -214,8 +282,18 @@ export async function certifyCommand(
   const expected = opts.expectedFailures ? loadExpectedFailures(opts.expectedFailures) : undefined;
   let exitCode: number = EXIT.ok;
   const reports: RunReport[] = [];
+  const deadline = deadlineIn(opts.deadlineMs);
+  void preloadVitest().catch(() => {}); // loads while the target starts; runSuites awaits it
   for (const plan of plans(opts, identities)) {
-    const report = await runPlan(plan, opts, identities, expected, sink);
+    let report: RunReport;
+    try {
+      report = await runPlan(plan, opts, identities, expected, sink, deadline);
+    } catch (e) {
+      if (!(e instanceof LaunchError || e instanceof HarnessError)) throw e;
+      // CI reads a report in every outcome: one saying why nothing ran, then the error as before.
+      await writeReports(unstartedReport(plan, opts, e.message), plan.reportDir).catch(() => {});
+      throw e;
+    }
     reports.push(report);
     const written = await writeReports(report, plan.reportDir);
     sink.emit({
@@ -230,6 +308,10 @@ export async function certifyCommand(
         `${renderConsole(report, { color: process.stderr.isTTY === true, reportDir: plan.reportDir })}\n`,
       );
     exitCode = Math.max(exitCode, report.exitCode);
+    if (report.stopped) {
+      sink.emit({ event: 'error', message: `the run was stopped: ${report.stopped.message}` });
+      break; // the deadline is the whole command's: no further target
+    }
   }
   if (opts.writeExpectedFailures) {
     const n = writeExpectedFailures(

@@ -1,5 +1,6 @@
 // Command-line options of omega-conformance, parsed with node:util and checked into one typed value.
 import { parseArgs } from 'node:util';
+import { DEFAULT_LOAD } from '../load/config.ts';
 import { type Dialect, isDialect } from '../protocol/dialect.ts';
 import { UsageError } from '../run/selection.ts';
 
@@ -11,6 +12,8 @@ export const DEFAULTS = {
   thoroughRuns: 500,
   reportDir: 'reports/out',
   repeat: 1,
+  /** The whole run's bound (all targets and dialects of one command). */
+  deadlineMs: 30 * 60_000,
 } as const;
 
 export type ClockChoice = 'auto' | 'faketime' | 'none' | { readonly controlUrl: string };
@@ -38,6 +41,8 @@ export interface CliOptions {
   readonly suites: readonly string[];
   readonly skip: readonly string[];
   readonly timeoutMs: number;
+  /** --deadline-ms: the whole run ends by then (reports written, exit 2). */
+  readonly deadlineMs: number;
   readonly seed: number;
   readonly runs: number;
   readonly replay?: string;
@@ -77,6 +82,7 @@ const spec = {
   skip: { type: 'string', multiple: true },
   list: { type: 'boolean' },
   'timeout-ms': { type: 'string' },
+  'deadline-ms': { type: 'string' },
   seed: { type: 'string' },
   runs: { type: 'string' },
   thorough: { type: 'boolean' },
@@ -183,6 +189,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     suites: v.suite ?? [],
     skip: v.skip ?? [],
     timeoutMs: int('timeout-ms', v['timeout-ms'], DEFAULTS.timeoutMs, 1),
+    deadlineMs: int('deadline-ms', v['deadline-ms'], DEFAULTS.deadlineMs, 1),
     seed:
       v.seed !== undefined
         ? int('seed', v.seed, 0, -(2 ** 31))
@@ -204,8 +211,8 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     clock,
     ...(v['reference-variant'] !== undefined ? { referenceVariant: v['reference-variant'] } : {}),
     load: v.load ?? false,
-    loadConnections: int('load-connections', v['load-connections'], 50, 1),
-    loadRequests: int('load-requests', v['load-requests'], 200, 1),
+    loadConnections: int('load-connections', v['load-connections'], DEFAULT_LOAD.connections, 1),
+    loadRequests: int('load-requests', v['load-requests'], DEFAULT_LOAD.requests, 1),
     ...(v.generate !== undefined ? { generate: v.generate } : {}),
     ...(v.id !== undefined ? { generateId: int('id', v.id, 0) } : {}),
   };
@@ -238,6 +245,8 @@ Selection and budget:
   --suite NAME                     only the suite files whose name contains NAME (repeatable; no coverage check then)
   --list                           list the requirements and exit
   --timeout-ms N                   bound on every reply (default ${DEFAULTS.timeoutMs})
+  --deadline-ms N                  bound on the whole run (default ${DEFAULTS.deadlineMs}): then the reports
+                                   are written, every server the suite started is stopped, exit 2
   --seed N, --runs N, --thorough   property-based budget (default runs ${DEFAULTS.runs}; --thorough ${DEFAULTS.thoroughRuns})
   --replay SEED:PATH               replay one property counterexample (printed with every property failure)
   --clock faketime|control:URL|none   how the suite moves the server's clock (timeout requirements)
@@ -254,5 +263,6 @@ Verdict and reports:
 
 Exit codes: 0 conformant at the chosen level (partial when requirements were not verified),
 1 a requirement failed, a check was flaky or an expected-failures entry is stale or expired,
-2 the run could not start (bad option, target unreachable, handshake impossible).
+2 the run could not start (bad option, target unreachable, handshake impossible) or was stopped
+  before its scenarios ended (--deadline-ms passed, or a scenario overran its own bound).
 `;

@@ -1,11 +1,11 @@
-// Entry point: run main and exit with its code. Under bin/omega-conformance.js, a heartbeat tells
-// the watching parent this process is alive.
+// Entry point (bin/omega-conformance.js runs the compiled copy): run main and exit with its code.
+// Exiting explicitly: nothing a run leaves open (a vitest worker, a socket a broken server holds)
+// may keep the process alive once the reports are written.
+import { exitNow } from '../run/exit.ts';
 import { main } from './main.ts';
 
-if (process.send) {
-  const beat = setInterval(() => process.send?.('alive'), 1000);
-  beat.unref();
-  process.channel?.unref();
-}
-const code = await main(process.argv.slice(2));
-process.exitCode = code;
+// Interrupted (Ctrl-C, a CI job's timeout): the servers this run started go with it.
+process.once('SIGINT', () => exitNow(130));
+process.once('SIGTERM', () => exitNow(143));
+
+exitNow(await main(process.argv.slice(2)));

@@ -80,6 +80,7 @@ export class Connection {
   private sweepAt: number | undefined;
   private lastSent = Date.now();
   private closeInfo?: CloseInfo;
+  private socketError?: string;
   readonly anomalies: Anomaly[] = [];
   readonly serverPings: Reply[] = [];
   readonly closed: Promise<CloseInfo>;
@@ -92,7 +93,8 @@ export class Connection {
     this.transcript = options.transcript ?? new Transcript();
     this.closed = new Promise((resolve) => {
       ws.on('close', (code, reasonBuf) => {
-        const info = { code, reason: reasonBuf.toString('utf8') };
+        // A close the client itself forced (e.g. a frame over maxPayload: 1006) names its error.
+        const info = { code, reason: reasonBuf.toString('utf8') || this.socketError || '' };
         this.closeInfo = info;
         clearInterval(this.keepalive);
         clearTimeout(this.sweepTimer);
@@ -106,7 +108,10 @@ export class Connection {
       });
     });
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
-    ws.on('error', (err) => this.transcript.record(this.label, 'event', 'error', err.message));
+    ws.on('error', (err) => {
+      this.socketError = err.message;
+      this.transcript.record(this.label, 'event', 'error', err.message);
+    });
     const every = options.keepaliveMs ?? 10_000;
     if (every > 0) {
       this.keepalive = setInterval(() => {

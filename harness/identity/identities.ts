@@ -1,9 +1,9 @@
 // Omikron identities: the fixture files `{"id", "private_key"}` and what a vendor's Omega must trust.
 import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { generateRawKeyPair, privateKeyFromRaw, rawPublicKey } from '../crypto/x448.ts';
+import { PACKAGE_ROOT } from '../run/version.ts';
 
 export interface OmikronIdentity {
   readonly id: number;
@@ -19,10 +19,8 @@ const identityFile = z.object({
   comment: z.string().optional(),
 });
 
-export const FIXTURE_IDENTITY_DIR = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../fixtures/identities',
-);
+// Data files stay in the package folder (the compiled build in dist/ has only the code).
+export const FIXTURE_IDENTITY_DIR = resolve(PACKAGE_ROOT, 'fixtures/identities');
 
 export function parseIdentity(json: unknown, source: string): OmikronIdentity {
   const parsed = identityFile.safeParse(json);

@@ -7,6 +7,7 @@ import { type OmikronIdentity, trustedOmikronsJson } from '../identity/identitie
 import type { Dialect } from '../protocol/dialect.ts';
 import { prepareFaketime } from './faketime.ts';
 import { LaunchError, type LaunchedTarget } from './launcher.ts';
+import { killOnExit } from '../run/exit.ts';
 import { generateCertificate } from './tls.ts';
 
 export interface CommandOptions {
@@ -21,6 +22,8 @@ export interface CommandOptions {
 }
 
 const OUTPUT_LINES = 40;
+/** SIGTERM to SIGKILL: short, so a stopped run has ended everything within 5 s. */
+const STOP_GRACE_MS = 2000;
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -103,6 +106,9 @@ export async function launchCommand(o: CommandOptions): Promise<LaunchedTarget> 
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // However this process ends, the server's whole group goes with it.
+  const unregister =
+    child.pid === undefined ? () => {} : killOnExit(() => process.kill(-child.pid!, 'SIGKILL'));
   child.stdout?.on('data', (c: Buffer) => tail.push(c, 'out'));
   child.stderr?.on('data', (c: Buffer) => tail.push(c, 'err'));
   let exited: string | null = null;
@@ -117,20 +123,24 @@ export async function launchCommand(o: CommandOptions): Promise<LaunchedTarget> 
     });
   });
 
-  const kill = async (): Promise<void> => {
-    if (exited !== null || child.pid === undefined) return;
+  const signalGroup = (signal: NodeJS.Signals): boolean => {
     try {
-      process.kill(-child.pid, 'SIGTERM');
+      process.kill(-child.pid!, signal);
+      return true;
     } catch {
-      return;
+      return false; // the group is gone
     }
-    const hard = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {}
-    }, 3000);
-    await died;
-    clearTimeout(hard);
+  };
+  // SIGTERM, SIGKILL after a grace; the group again at the end, for what the shell left behind.
+  const kill = async (): Promise<void> => {
+    if (child.pid === undefined) return;
+    if (exited === null && signalGroup('SIGTERM')) {
+      const hard = setTimeout(() => signalGroup('SIGKILL'), STOP_GRACE_MS);
+      await died;
+      clearTimeout(hard);
+    }
+    signalGroup('SIGKILL');
+    unregister();
   };
 
   const deadline = Date.now() + o.startTimeoutMs;

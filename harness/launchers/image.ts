@@ -1,5 +1,6 @@
 // --image: start a container image under the launch contract with testcontainers, stop it afterwards.
 // What works on machines without a registry, and the traps: /work/shared/CONTAINERS.md.
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -10,6 +11,7 @@ import type { GenericContainer, StartedTestContainer, WaitStrategy } from 'testc
 import type { ClockDescriptor } from '../clock/clock.ts';
 import { type OmikronIdentity, trustedOmikronsJson } from '../identity/identities.ts';
 import type { Dialect } from '../protocol/dialect.ts';
+import { killOnExit } from '../run/exit.ts';
 import { UsageError } from '../run/selection.ts';
 import { prepareFaketime } from './faketime.ts';
 import { LaunchError, type LaunchedTarget } from './launcher.ts';
@@ -384,6 +386,12 @@ export async function launchImage(o: ImageOptions): Promise<LaunchedTarget> {
       );
   });
 
+  // A run that ends before stop() finished (its deadline's last bound) removes the container on the
+  // way out, synchronously, with the docker client where there is one; otherwise the next launch's
+  // sweep of labelled leftovers does (removeLabelled).
+  const unregister = killOnExit(() => {
+    spawnSync('docker', ['rm', '-f', '-v', id], { stdio: 'ignore', timeout: 10_000 });
+  });
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
@@ -395,6 +403,7 @@ export async function launchImage(o: ImageOptions): Promise<LaunchedTarget> {
       }
       await removeLabelled(client, launch);
       removeFolder(clockFolder);
+      unregister();
     })();
     return stopped;
   };

@@ -2,7 +2,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 export interface GeneratedCertificate {
   readonly certFile: string;
@@ -12,6 +11,8 @@ export interface GeneratedCertificate {
 export async function generateCertificate(
   dir = mkdtempSync(join(tmpdir(), 'omega-tls-')),
 ): Promise<GeneratedCertificate> {
+  // Loaded only for --tls: selfsigned takes longer to load than the rest of the CLI's start.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: 'omega-conformance test server' }], {
     keyType: 'ec',
     curve: 'P-256',

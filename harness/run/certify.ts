@@ -7,14 +7,14 @@ import type { TargetDescriptor } from '../scenario/target.ts';
 import { combineRepeats, type RequirementVerdict, verdictsFor, VERDICTS } from '../verdict/verdicts.ts';
 import { mergedFigures, type ScenarioResult } from './collector.ts';
 import type { CheckRecord } from '../verdict/checks.ts';
-import { isRequirementId } from '../spec/requirements.ts';
+import { isRequirementId, REQUIREMENTS } from '../spec/requirements.ts';
 import { type EventSink, scenarioEvent } from './events.ts';
 import { applyExpectedFailures, type ExpectedFailure } from './expected-failures.ts';
 import { outcomeOf } from './outcome.ts';
 import { REPORT_SCHEMA_VERSION, type RunReport } from './report-model.ts';
 import { runSuites } from './run-suites.ts';
-import { PACKAGE_ROOT, SUITE_VERSION } from './version.ts';
-import { scenarioPattern } from './selection.ts';
+import { CODE_ROOT, SUITE_VERSION } from './version.ts';
+import { describeStop, type RunDeadline, type StopCause } from './watch.ts';
 
 export { SUITE_VERSION };
 
@@ -39,6 +39,10 @@ export interface CertifyParams {
   readonly load?: { readonly connections: number; readonly requests: number };
   /** How a person reaches this target again from a shell: the prefix of every replay line. */
   readonly replayCommand?: string;
+  /** The whole run's deadline (--deadline-ms), shared by every target of the command. */
+  readonly deadline?: RunDeadline;
+  /** Called the moment the run's bound fires (the CLI arms its last exit bound). */
+  readonly onStopped?: (cause: StopCause) => void;
 }
 
 export function configHash(
@@ -56,11 +60,6 @@ export function configHash(
   return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
 }
 
-/** The requirement ids a scenario declares: its name starts with "[ID ID ...]". */
-export function declaredIds(scenarioName: string): string[] {
-  return /^\[([^\]]+)\]/.exec(scenarioName)?.[1]?.split(/\s+/) ?? [];
-}
-
 /**
  * A scenario that ended early (an earlier MUST check failed) leaves later requirements it declares
  * unchecked: say so, rather than leaving them silent.
@@ -70,14 +69,17 @@ export function unreachedChecks(scenarios: readonly ScenarioResult[]): CheckReco
   for (const s of scenarios) {
     const checked = new Set(s.checks.map((c) => c.requirement));
     const firstFailure = s.checks.find((c) => c.outcome === 'fail');
-    for (const id of declaredIds(s.name)) {
+    for (const id of s.requirements) {
       if (checked.has(id) || !isRequirementId(id)) continue;
       out.push({
         requirement: id,
         outcome: 'not-verified',
-        message: firstFailure
-          ? `${s.name} ended before checking it, after ${firstFailure.requirement} failed`
-          : `${s.name} declares it but recorded no check of it`,
+        message:
+          s.timedOutMs !== undefined
+            ? `${s.name} did not end within its bound of ${s.timedOutMs} ms and was stopped before checking it`
+            : firstFailure
+              ? `${s.name} ended before checking it, after ${firstFailure.requirement} failed`
+              : `${s.name} declares it but recorded no check of it`,
         scenario: s.name,
       });
     }
@@ -90,7 +92,7 @@ export function coverageGaps(
   verdicts: readonly RequirementVerdict[],
   scenarios: readonly ScenarioResult[],
 ): string[] {
-  const declared = new Set(scenarios.flatMap((s) => declaredIds(s.name)));
+  const declared = new Set(scenarios.flatMap((s) => s.requirements));
   return verdicts
     .filter(
       (v) =>
@@ -125,6 +127,7 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
     ...(p.replay ? { replay: p.replay } : {}),
     ...(p.load ? { load: p.load } : {}),
     ...(p.replayCommand ? { replayCommand: p.replayCommand } : {}),
+    ...(p.selected.size < REQUIREMENTS.length ? { selected: [...p.selected] } : {}),
   };
   p.events.emit({
     event: 'start',
@@ -133,19 +136,21 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
     dialectHow: p.dialectHow,
     seed: p.seed,
   });
-  const pattern = scenarioPattern(p.selected);
   const runs: RequirementVerdict[][] = [];
   let scenarios: ScenarioResult[] = [];
   const harnessErrors: string[] = [];
-  for (let i = 0; i < p.repeat; i++) {
+  let stopped: StopCause | undefined;
+  for (let i = 0; i < p.repeat && !stopped; i++) {
     const collector = await runSuites(
       { ...target, runPrefix: `${p.runPrefix}${p.repeat > 1 ? i.toString(36) : ''}` },
       {
         ...(p.files ? { files: p.files } : {}),
-        ...(pattern ? { namePattern: pattern } : {}),
+        ...(p.deadline ? { deadline: p.deadline } : {}),
+        ...(p.onStopped ? { onStopped: p.onStopped } : {}),
         progress: { scenarioDone: (s) => p.events.emit(scenarioEvent(s)) },
       },
     );
+    stopped = collector.stopped;
     harnessErrors.push(...collector.errors);
     scenarios = collector.scenarios;
     runs.push(
@@ -162,11 +167,22 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
     ? applyExpectedFailures(combined, p.expectedFailures, started)
     : { verdicts: combined, problems: [] };
   const problems = [
+    ...(stopped
+      ? [
+          `the run was stopped before its scenarios ended: ${describeStop(stopped)} (${scenarios.length} scenario(s) had ended)`,
+        ]
+      : []),
     ...harnessErrors.map((e) => `the suite itself failed to run a scenario file: ${e}`),
+    ...scenarios
+      .filter((s) => s.timedOutMs !== undefined)
+      .map(
+        (s) =>
+          `"${s.name}" did not end within its bound of ${s.timedOutMs} ms (a wait in the suite without its own bound)`,
+      ),
     ...applied.problems,
   ];
-  // With --suite only some files ran: a requirement of another file is no gap of the suite's.
-  const gaps = p.files ? [] : coverageGaps(applied.verdicts, scenarios);
+  // With --suite only some files ran, and a stopped run did not reach them all: no gap of the suite's.
+  const gaps = p.files || stopped ? [] : coverageGaps(applied.verdicts, scenarios);
   if (gaps.length > 0)
     problems.push(
       `coverage: no scenario checked ${gaps.join(', ')} (a suite file is missing or its scenarios did not register)`,
@@ -180,6 +196,7 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
     level: p.level,
     requireComplete: p.requireComplete,
     problems,
+    stopped: stopped !== undefined,
   });
   const counts: Record<string, number> = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
   for (const v of applied.verdicts) counts[v.verdict] = (counts[v.verdict] ?? 0) + 1;
@@ -209,6 +226,7 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
     outcome: outcome.outcome,
     exitCode: outcome.exitCode,
     problems: outcome.problems,
+    ...(stopped ? { stopped: { ...stopped, message: describeStop(stopped) } } : {}),
     counts,
     requirements: applied.verdicts.map((v) => ({
       id: v.id,
@@ -224,12 +242,19 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
     })),
     scenarios: scenarios.map((s) => ({
       name: s.name,
-      file: s.file.replace(`${PACKAGE_ROOT}/`, ''),
+      requirements: [...s.requirements],
+      file: sourcePath(s.file),
       state: s.state,
       durationMs: Math.round(s.durationMs),
     })),
     ...figuresOf(scenarios),
   };
+}
+
+/** A suite file as its source is named in the repository ("suites/x.test.ts"), also when dist/ ran. */
+export function sourcePath(file: string): string {
+  const rel = file.startsWith(`${CODE_ROOT}/`) ? file.slice(CODE_ROOT.length + 1) : file;
+  return rel.replace(/\.js$/, '.ts');
 }
 
 /** The scenarios' figures (e.g. figures.load from --load), when any scenario handed some. */

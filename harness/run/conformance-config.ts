@@ -5,7 +5,8 @@
 import { PathOrderSequencer } from './sequencer.ts';
 
 export const CONFORMANCE_TEST_CONFIG = {
-  include: ['suites/**/*.test.ts'],
+  // .ts from the sources, .js from the compiled build (dist/): the root is the one the code runs from.
+  include: ['suites/**/*.test.{ts,js}'],
   exclude: [] as string[],
   pool: 'threads' as const,
   maxWorkers: 1,

@@ -1,5 +1,5 @@
 // Progress of a run: human lines on stderr, or one JSON event per line on stdout (--json-lines).
-import type { ScenarioResult } from './collector.ts';
+import { type ScenarioResult, scenarioLabel } from './collector.ts';
 
 export type RunEvent =
   | {
@@ -39,7 +39,7 @@ export interface EventSink {
 export function scenarioEvent(s: ScenarioResult): RunEvent {
   return {
     event: 'scenario',
-    name: s.name,
+    name: scenarioLabel(s),
     state: s.state,
     durationMs: Math.round(s.durationMs),
     failures: s.checks.filter((c) => c.outcome === 'fail').map((c) => `${c.requirement}: ${c.message}`),

@@ -1,9 +1,10 @@
 // The run's outcome and exit code from its verdicts (SPEC.md, "Exit codes").
 import type { RequirementVerdict } from '../verdict/verdicts.ts';
 
-export const EXIT = { ok: 0, failed: 1, cannotStart: 2 } as const;
+/** 2 is also a run that did not end: stopped by its deadline or a stuck worker (SPEC.md, "Exit codes"). */
+export const EXIT = { ok: 0, failed: 1, cannotStart: 2, stopped: 2 } as const;
 
-export interface Outcome {
+export interface RunOutcome {
   readonly outcome: 'passed' | 'failed' | 'partial';
   readonly exitCode: number;
   readonly problems: string[];
@@ -11,8 +12,14 @@ export interface Outcome {
 
 export function outcomeOf(
   verdicts: readonly RequirementVerdict[],
-  opts: { level: 'must' | 'should'; requireComplete: boolean; problems: readonly string[] },
-): Outcome {
+  opts: {
+    level: 'must' | 'should';
+    requireComplete: boolean;
+    problems: readonly string[];
+    /** The run was stopped by its bound: incomplete whatever its verdicts say. */
+    stopped?: boolean;
+  },
+): RunOutcome {
   const problems = [...opts.problems];
   const failedAtLevel = verdicts.filter(
     (v) => v.verdict === 'failed' || (opts.level === 'should' && v.verdict === 'non-strict'),
@@ -34,10 +41,10 @@ export function outcomeOf(
       `--require-complete: ${notVerified.length} requirement(s) not verified: ${notVerified.map((v) => v.id).join(', ')}`,
     );
   }
-  const failed = problems.length > 0;
+  const failed = problems.length > 0 || opts.stopped === true;
   return {
     outcome: failed ? 'failed' : notVerified.length > 0 ? 'partial' : 'passed',
-    exitCode: failed ? EXIT.failed : EXIT.ok,
+    exitCode: opts.stopped ? EXIT.stopped : failed ? EXIT.failed : EXIT.ok,
     problems,
   };
 }

@@ -3,7 +3,6 @@ import { OmikronSession, type SessionTarget } from '../client/session.ts';
 import { generateRawKeyPair } from '../crypto/x448.ts';
 import type { OmikronIdentity } from '../identity/identities.ts';
 import type { Dialect } from '../protocol/dialect.ts';
-import { registerIdOf } from '../scenario/fixtures.ts';
 import { LaunchError } from '../launchers/launcher.ts';
 
 export async function authenticateOnce(target: SessionTarget, identity: OmikronIdentity): Promise<void> {
@@ -26,6 +25,8 @@ export async function probeDialect(
   identity: OmikronIdentity,
   username: string,
 ): Promise<{ dialect: Dialect; how: string }> {
+  // The scenario steps pull in vitest's runtime: loaded only when a dialect is probed.
+  const { registerIdOf } = await import('../scenario/fixtures.ts');
   const s = await OmikronSession.connect({ ...target, dialect: 'seed' }, identity, 'dialect-probe');
   try {
     const iotaReg = await s.call('getRegister', {});

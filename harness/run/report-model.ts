@@ -4,14 +4,19 @@ import { VERDICTS } from '../verdict/verdicts.ts';
 
 export const REPORT_SCHEMA_VERSION = '1.0.0';
 
+/** One recorded check (harness/verdict/checks.ts CheckRecord is inferred from this: one definition). */
 export const checkSchema = z.object({
   requirement: z.string(),
   outcome: z.enum(['pass', 'fail', 'info', 'not-verified']),
+  /** What was checked, in a sentence a vendor understands. */
   message: z.string(),
   expected: z.string().optional(),
   actual: z.string().optional(),
+  /** The scenario that ran the check. */
   scenario: z.string(),
+  /** Wire transcript of the scenario, attached to failures. */
   transcript: z.string().optional(),
+  /** How to replay it (property-based checks). */
   replay: z.string().optional(),
 });
 
@@ -30,6 +35,8 @@ export const requirementResultSchema = z.object({
 
 export const scenarioResultSchema = z.object({
   name: z.string(),
+  /** The requirement ids the scenario declares (the first names it). */
+  requirements: z.array(z.string()).optional(),
   file: z.string(),
   state: z.string(),
   durationMs: z.number(),
@@ -50,7 +57,8 @@ export const runReportSchema = z.object({
     /** Container or process output, when the target failed or died. */
     logs: z.string().optional(),
   }),
-  dialect: z.object({ name: z.enum(['seed', 'tensamin']), how: z.string() }),
+  /** unknown: the run could not start before the dialect was probed (exit code 2). */
+  dialect: z.object({ name: z.enum(['seed', 'tensamin', 'unknown']), how: z.string() }),
   seed: z.number(),
   runs: z.number(),
   repeat: z.number(),
@@ -63,6 +71,19 @@ export const runReportSchema = z.object({
   counts: z.record(z.string(), z.number()),
   requirements: z.array(requirementResultSchema),
   scenarios: z.array(scenarioResultSchema),
+  /** Set when the run was stopped by its bound before its scenarios ended (exit code 2). */
+  stopped: z
+    .object({
+      kind: z.enum(['deadline', 'scenario-overran', 'no-progress']),
+      /** The scenario running when it was stopped, if any. */
+      scenario: z.string().optional(),
+      deadlineMs: z.number().optional(),
+      boundMs: z.number().optional(),
+      idleMs: z.number().optional(),
+      after: z.string().optional(),
+      message: z.string(),
+    })
+    .optional(),
   /** Property-based load figures etc. Free-form, informational. */
   figures: z.record(z.string(), z.unknown()).optional(),
 });

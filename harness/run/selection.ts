@@ -37,10 +37,3 @@ export function selectRequirements(only: readonly string[], skip: readonly strin
       .map((q) => q.id),
   );
 }
-
-/** A vitest test-name pattern that selects scenarios naming any of these ids ("[ID ID ...] title"). */
-export function scenarioPattern(selected: ReadonlySet<string>): string | undefined {
-  if (selected.size === REQUIREMENTS.length) return undefined;
-  const ids = [...selected].map((id) => id.replace(/[-]/g, '\\-'));
-  return `\\[(?:[^\\]]*\\s)?(?:${ids.join('|')})(?:\\s[^\\]]*)?\\]`;
-}

@@ -253,8 +253,15 @@ export class ScenarioContext {
       if (!s.connection.isOpen) continue;
       try {
         await s.connection.barrier();
-      } catch {
-        continue; // a session the scenario left refused or closing
+      } catch (e) {
+        // A session the scenario left refused or closing owes no pong; an authenticated open one does:
+        // without it nothing proves its replies are all in, and the anomaly sweep below cannot run.
+        if (!s.authenticated || e instanceof ConnectionClosedError || !s.connection.isOpen) continue;
+        this.fail(
+          'ENV-003',
+          `after the scenario, ${s.label} did not answer the barrier ping: ${(e as Error).message}`,
+        );
+        continue;
       }
       for (const a of s.connection.anomalies) {
         if (a.kind === 'unsolicited')

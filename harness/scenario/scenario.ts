@@ -1,10 +1,25 @@
-// `scenario()`: a vitest test that names the requirements it checks (h2spec style) and records
-// its checks in the task's meta, where the reporters read them.
+// `scenario()`: a vitest test that declares the requirements it checks (h2spec style) and records
+// its checks, both in the task's meta, where the reporters read them (never parsed from its name).
 import { test } from 'vitest';
 import type { Dialect } from '../protocol/dialect.ts';
 import { type RequirementId, requirement } from '../spec/requirements.ts';
 import { ScenarioContext } from './context.ts';
 import { currentTarget } from './target.ts';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** The requirement ids the scenario declares (the first names it): selection, coverage, reports. */
+    requirements?: readonly RequirementId[];
+  }
+}
+
+/** Whether a scenario declaring these ids runs under this selection (--only / --skip); all when absent. */
+export function isSelected(
+  requirements: readonly RequirementId[],
+  selected: readonly string[] | undefined,
+): boolean {
+  return selected === undefined || requirements.some((id) => selected.includes(id));
+}
 
 export interface ScenarioOptions {
   /** Dialects the scenario applies to; both when absent. Not registered at all for others. */
@@ -30,9 +45,9 @@ export function scenario(
   const target = currentTarget();
   if (options.dialects && !options.dialects.includes(target.dialect)) return;
   if (options.needsLoad && !target.load) return;
-  const name = `[${requirements.join(' ')}] ${title}`;
+  if (!isSelected(requirements, target.selected)) return;
   const bound = options.timeoutMs ?? Math.max(30_000, target.timeoutMs * 12);
-  test(name, { timeout: bound }, async ({ task }) => {
+  test(title, { timeout: bound, meta: { requirements: [...requirements] } }, async ({ task }) => {
     const t = new ScenarioContext(target, requirements[0], requirements);
     try {
       if (options.needsClock && t.clock === null) {

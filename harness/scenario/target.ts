@@ -24,6 +24,8 @@ export interface TargetDescriptor {
   readonly replayCommand?: string;
   /** Replay one property counterexample: "SEED:PATH". */
   readonly replay?: string;
+  /** --only / --skip: the requirement ids the run covers; scenarios declaring none of them are not registered. All when absent. */
+  readonly selected?: readonly string[];
   /** --load: the load profile's size (suites/load.test.ts registers only when present). */
   readonly load?: { readonly connections: number; readonly requests: number };
 }

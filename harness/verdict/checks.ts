@@ -1,21 +1,11 @@
-// One recorded check: the unit every verdict is built from.
+// One recorded check: the unit every verdict is built from. Its one definition is the report
+// schema's (harness/run/report-model.ts, checkSchema): a field is added there.
 import type {} from 'vitest';
-export type CheckOutcome = 'pass' | 'fail' | 'info' | 'not-verified';
+import type { z } from 'zod';
+import type { checkSchema } from '../run/report-model.ts';
 
-export interface CheckRecord {
-  readonly requirement: string;
-  readonly outcome: CheckOutcome;
-  /** What was checked, in a sentence a vendor understands. */
-  readonly message: string;
-  readonly expected?: string;
-  readonly actual?: string;
-  /** The scenario that ran the check. */
-  readonly scenario: string;
-  /** Wire transcript of the scenario, attached to failures. */
-  readonly transcript?: string;
-  /** How to replay it (property-based checks). */
-  readonly replay?: string;
-}
+export type CheckRecord = Readonly<z.infer<typeof checkSchema>>;
+export type CheckOutcome = CheckRecord['outcome'];
 
 declare module 'vitest' {
   interface TaskMeta {

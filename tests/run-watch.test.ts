@@ -1,0 +1,58 @@
+// The run's one bound (harness/run/watch.ts): which cause fires when, as data.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { deadlineIn, describeStop, RunWatch, type StopCause } from '../harness/run/watch.ts';
+
+let fired: StopCause | undefined;
+const watch = (w: RunWatch): RunWatch => {
+  void w.stopped.then((c) => {
+    fired = c;
+  });
+  return w;
+};
+
+describe('RunWatch', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    fired = undefined;
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('stops a scenario that overruns its own timeout plus the grace, naming it', async () => {
+    const w = watch(new RunWatch({ graceMs: 1000, idleMs: 60_000 }));
+    w.scenarioStarted('slow one', 5000);
+    await vi.advanceTimersByTimeAsync(5999);
+    expect(fired).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(2);
+    expect(fired).toEqual({ kind: 'scenario-overran', scenario: 'slow one', boundMs: 6000 });
+    expect(describeStop(fired!)).toMatch(/"slow one" did not end within its bound of 6 s/);
+  });
+
+  it('a scenario that ends in time is progress; a long gap after it is not', async () => {
+    const w = watch(new RunWatch({ graceMs: 1000, idleMs: 3000 }));
+    w.scenarioStarted('quick', 60_000);
+    await vi.advanceTimersByTimeAsync(30_000); // a long scenario is bounded by its own timeout, not the idle bound
+    expect(fired).toBeUndefined();
+    w.progress('quick');
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(fired).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(2);
+    expect(fired).toEqual({ kind: 'no-progress', idleMs: 3000, after: 'quick' });
+  });
+
+  it('the deadline fires whatever the scenarios do, naming the one running', async () => {
+    const w = watch(new RunWatch({ deadline: deadlineIn(10_000), graceMs: 1000, idleMs: 60_000 }));
+    w.scenarioStarted('long', 120_000);
+    await vi.advanceTimersByTimeAsync(10_001);
+    expect(fired).toEqual({ kind: 'deadline', deadlineMs: 10_000, scenario: 'long' });
+    expect(describeStop(fired!)).toBe('the run deadline of 10 s passed during "long"');
+  });
+
+  it('fires nothing once disposed', async () => {
+    const w = watch(new RunWatch({ deadline: deadlineIn(1000), idleMs: 1000 }));
+    w.dispose();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(fired).toBeUndefined();
+  });
+});
