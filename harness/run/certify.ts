@@ -15,6 +15,8 @@ import { REPORT_SCHEMA_VERSION, type RunReport } from './report-model.ts';
 import { runSuites } from './run-suites.ts';
 import { PACKAGE_ROOT, SUITE_VERSION } from './version.ts';
 import { scenarioPattern } from './selection.ts';
+import { type BaselineParam, baselineBlock } from '../baseline/apply.ts';
+import { outcomeWithBaseline } from '../baseline/outcome.ts';
 
 export { SUITE_VERSION };
 
@@ -39,6 +41,8 @@ export interface CertifyParams {
   readonly load?: { readonly connections: number; readonly requests: number };
   /** How a person reaches this target again from a shell: the prefix of every replay line. */
   readonly replayCommand?: string;
+  /** --baseline: only regressions since this earlier run fail the run. */
+  readonly baseline?: BaselineParam;
 }
 
 export function configHash(
@@ -176,11 +180,23 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
     Promise.resolve(null),
   ]);
   if (deadReason) problems.push(`the target process ${deadReason} during the run`);
-  const outcome = outcomeOf(applied.verdicts, {
-    level: p.level,
-    requireComplete: p.requireComplete,
-    problems,
-  });
+  const baseline = p.baseline
+    ? baselineBlock(
+        p.baseline,
+        {
+          label: p.launched.label,
+          startedAt: started.toISOString(),
+          suiteVersion: SUITE_VERSION,
+          dialect: p.dialect,
+          requirements: applied.verdicts,
+        },
+        p.level,
+      )
+    : undefined;
+  const outcomeOpts = { level: p.level, requireComplete: p.requireComplete, problems };
+  const outcome = baseline
+    ? outcomeWithBaseline(applied.verdicts, baseline, outcomeOpts)
+    : outcomeOf(applied.verdicts, outcomeOpts);
   const counts: Record<string, number> = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
   for (const v of applied.verdicts) counts[v.verdict] = (counts[v.verdict] ?? 0) + 1;
   counts.flaky = applied.verdicts.filter((v) => v.stability === 'flaky').length;
@@ -229,6 +245,7 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
       durationMs: Math.round(s.durationMs),
     })),
     ...figuresOf(scenarios),
+    ...(baseline ? { baseline } : {}),
   };
 }
 
