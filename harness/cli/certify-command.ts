@@ -23,6 +23,7 @@ import { authenticateOnce, probeDialect } from '../run/preflight.ts';
 import type { RunReport } from '../run/report-model.ts';
 import { selectRequirements } from '../run/selection.ts';
 import type { CliOptions } from './options.ts';
+import { checkBaseline, loadBaseline } from '../baseline/load.ts';
 
 interface Plan {
   readonly dialect: Dialect | 'auto';
@@ -155,6 +156,9 @@ async function runPlan(
       replayCommand: replayPrefix(opts.argv, dialect),
       ...(opts.suites.length > 0 ? { files: opts.suites } : {}),
       ...(opts.load ? { load: { connections: opts.loadConnections, requests: opts.loadRequests } } : {}),
+      ...(opts.baseline !== undefined
+        ? { baseline: { loaded: loadBaseline(opts.baseline, dialect), strict: opts.strictBaseline } }
+        : {}),
     });
     return report;
   } finally {
@@ -174,6 +178,7 @@ const NOT_TARGET = new Set([
   '--report-dir',
   '--expected-failures',
   '--write-expected-failures',
+  '--baseline',
   '--level',
   '--load-connections',
   '--load-requests',
@@ -183,6 +188,7 @@ const NOT_TARGET_FLAGS = new Set([
   '--quiet',
   '--json-lines',
   '--require-complete',
+  '--strict-baseline',
   '--load',
   '--list',
 ]);
@@ -212,6 +218,7 @@ export async function certifyCommand(
   sink: EventSink,
 ): Promise<number> {
   const expected = opts.expectedFailures ? loadExpectedFailures(opts.expectedFailures) : undefined;
+  if (opts.baseline !== undefined) checkBaseline(opts.baseline);
   let exitCode: number = EXIT.ok;
   const reports: RunReport[] = [];
   for (const plan of plans(opts, identities)) {
