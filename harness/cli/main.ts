@@ -81,6 +81,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const identities = loadIdentities(opts);
     selectRequirements(opts.only, opts.skip); // unknown ids are a usage error before anything starts
+    if (opts.against !== undefined) {
+      const { differentialCommand } = await import('../differential/command.ts');
+      return await differentialCommand(opts, identities, sink);
+    }
     // Loaded only to certify: --help, --version, --list and identities stay fast.
     const { certifyCommand } = await import('./certify-command.ts');
     // --load: targets the suite starts trust one identity per load connection, generated for the run.

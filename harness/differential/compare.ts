@@ -28,19 +28,32 @@ function firstDifference(a: readonly string[], b: readonly string[]): string {
 
 const same = (a: Judgement | null, b: Judgement | null): boolean => a?.requirement === b?.requirement;
 
+/**
+ * Where the two sides were no longer sent the same requests (normalised), or null. The model derives
+ * some values from what the server issued (an id "never registered" is one above an issued one), so a
+ * server that issues other ids can be asked something else; and after an informational difference,
+ * each side's model goes its own way. From there on only the models' verdicts are compared.
+ */
+export function requestsDiffer(a: SideStep, b: SideStep): string | null {
+  const d = firstDifference(a.requests, b.requests);
+  return d === '' ? null : d;
+}
+
 export function compareSteps(
   a: SideStep,
   b: SideStep,
   names: readonly [string, string],
+  verdictOnly = false,
 ): StepDifference | null {
   const aspects: StepDifference['aspects'][number][] = [];
   if (!same(a.judgement, b.judgement)) aspects.push('verdict');
-  const exchangesDiffer = a.exchanges.join('\n') !== b.exchanges.join('\n');
+  if (verdictOnly && aspects.length === 0) return null;
+  const exchangesDiffer = !verdictOnly && a.exchanges.join('\n') !== b.exchanges.join('\n');
   if (exchangesDiffer) {
     if (typesOf(a.exchanges).join() !== typesOf(b.exchanges).join()) aspects.push('reply type');
     else aspects.push('reply data');
   }
-  if (a.state.join('\n') !== b.state.join('\n')) aspects.push('state');
+  if (!verdictOnly && a.state.join('\n') !== b.state.join('\n')) aspects.push('state');
   if (aspects.length === 0) return null;
   if (aspects.includes('verdict')) {
     const broke = a.judgement ?? b.judgement!;

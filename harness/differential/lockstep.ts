@@ -3,7 +3,7 @@
 // sequence (the steps after it do nothing), a merely informational one lets it go on, to find one.
 import type { ScenarioContext } from '../scenario/context.ts';
 import type { Dialect } from '../protocol/dialect.ts';
-import { compareSteps, type StepDifference } from './compare.ts';
+import { compareSteps, requestsDiffer, type StepDifference } from './compare.ts';
 import { runSequence, type Sequence, type StepOutcome } from './model-adapter.ts';
 import { Side, type SideStep } from './side.ts';
 
@@ -19,6 +19,8 @@ export interface Divergence extends StepDifference {
 
 export interface SequenceResult {
   readonly steps: number;
+  /** From this step on the two targets were not sent the same requests: only verdicts were compared. */
+  readonly inputsDiffer?: { readonly step: number; readonly detail: string };
   /** At most one of each kind: the first informational difference, the first judged one. */
   readonly divergences: readonly Divergence[];
 }
@@ -68,6 +70,7 @@ export async function runLockstep(
   const stepsOf: SideStep[][] = [[], []];
   const divergences: Divergence[] = [];
   let compared = -1;
+  let inputsDiffer: SequenceResult['inputsDiffer'];
   let stopped = false;
   let count = 0;
 
@@ -93,7 +96,11 @@ export async function runLockstep(
       compared++;
       const a = stepsOf[0]![compared]!;
       const b = stepsOf[1]![compared]!;
-      record(compareSteps(a, b, names), compared + 1, a.command);
+      if (inputsDiffer === undefined) {
+        const d = requestsDiffer(a, b);
+        if (d !== null) inputsDiffer = { step: compared + 1, detail: d };
+      }
+      record(compareSteps(a, b, names, inputsDiffer !== undefined), compared + 1, a.command);
       // Both models failed: nothing more to learn from this sequence.
       if (a.judgement && b.judgement) stopped = true;
     }
@@ -140,7 +147,7 @@ export async function runLockstep(
   try {
     await Promise.all([run(0), run(1)]);
     compareReady();
-    if (!stopped && count > 0) {
+    if (!stopped && count > 0 && inputsDiffer === undefined) {
       // The whole state at the end: every id either target issued, read back.
       const [a, b] = await Promise.all(recorders.map((r) => r.finalState()));
       if (a!.join('\n') !== b!.join('\n')) {
@@ -159,5 +166,5 @@ export async function runLockstep(
   } finally {
     await Promise.all(recorders.map((r) => r.close()));
   }
-  return { steps: count, divergences };
+  return { steps: count, divergences, ...(inputsDiffer ? { inputsDiffer } : {}) };
 }

@@ -44,6 +44,13 @@ export interface SequenceReport {
   readonly divergences: readonly Divergence[];
 }
 
+export interface CutShort {
+  readonly index: number;
+  readonly replay: string;
+  readonly step: number;
+  readonly detail: string;
+}
+
 export interface DifferentialReport {
   readonly kind: 'omega-differential';
   readonly startedAt: string;
@@ -58,6 +65,11 @@ export interface DifferentialReport {
   /** Sequences with at least one divergence, in order. */
   readonly diverged: readonly SequenceReport[];
   readonly counts: { readonly judged: number; readonly informational: number };
+  /**
+   * Sequences whose targets stopped being sent the same requests before any difference (e.g. an id
+   * the model derives from an issued one exists on one server only): compared on verdicts from there.
+   */
+  readonly inputsDiffered: readonly CutShort[];
   /** 1 when a sequence differs in judged behaviour. */
   readonly exitCode: number;
 }
@@ -97,6 +109,7 @@ export async function runDifferential(p: DifferentialParams): Promise<Differenti
   });
   const targets = [descriptor(p.targets[0], 'a'), descriptor(p.targets[1], 'b')] as const;
   const diverged: SequenceReport[] = [];
+  const inputsDiffered: CutShort[] = [];
   let steps = 0;
   let calls = 0;
   let stop: unknown = null;
@@ -127,6 +140,8 @@ export async function runDifferential(p: DifferentialParams): Promise<Differenti
               divergences: result.divergences,
             };
       if (report) diverged.push(report);
+      else if (result.inputsDiffer)
+        inputsDiffered.push({ index, replay: `${seed}:${index}`, ...result.inputsDiffer });
       p.onSequence?.(index, report);
     } catch (e) {
       stop = e;
@@ -156,6 +171,7 @@ export async function runDifferential(p: DifferentialParams): Promise<Differenti
     steps,
     diverged,
     counts: { judged, informational },
+    inputsDiffered,
     exitCode: judged > 0 ? 1 : 0,
   };
 }

@@ -19,6 +19,8 @@ export interface SideStep {
   readonly frames: readonly string[];
   /** One line per request: the request and its reply (or "no reply"), normalised. */
   readonly exchanges: readonly string[];
+  /** The requests alone, normalised: when they differ, the two targets were no longer asked the same. */
+  readonly requests: readonly string[];
   /** get_user_data of the ids the step touched, read back on a connection of its own, normalised. */
   readonly state: readonly string[];
   readonly judgement: Judgement | null;
@@ -121,6 +123,7 @@ export class Side {
     );
     this.issued = outcome.issued;
     const exchanges = this.exchanges(entries);
+    const requests = exchanges.map((x) => x.split(' → ')[0]!);
     // The ids the step's frames name, among those the target issued: their records, read back.
     const text = entries.map((e) => e.head).join('\n');
     const touched = this.issued.filter((id) => new RegExp(`[:,\\[]\\s*${id}\\b`).test(text));
@@ -133,6 +136,7 @@ export class Side {
       command,
       frames: entries.map((e) => `${e.dir === 'out' ? '->' : '<-'} ${e.connection} ${e.head}`),
       exchanges,
+      requests,
       state,
       judgement: judgementOf(outcome.failure),
       notes,
