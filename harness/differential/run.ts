@@ -33,6 +33,8 @@ export interface DifferentialParams {
   /** The command line that reaches both targets again, for replay lines. */
   readonly replayPrefix?: string;
   readonly onSequence?: (index: number, result: SequenceReport | null) => void;
+  /** End at the first sequence that differs in judged behaviour (the rest count as not run). */
+  readonly stopOnJudged?: boolean;
 }
 
 export interface SequenceReport {
@@ -112,12 +114,14 @@ export async function runDifferential(p: DifferentialParams): Promise<Differenti
   const inputsDiffered: CutShort[] = [];
   let steps = 0;
   let calls = 0;
+  let ran = 0;
   let stop: unknown = null;
 
   const predicate = async (seq: Parameters<typeof runLockstep>[2]): Promise<void> => {
     const index = replay ? replay.index : calls;
     calls++;
     if (stop !== null || (replay && calls > 1)) return;
+    ran++;
     try {
       const contexts = targets.map((t) => new ScenarioContext(t, `differential sequence ${index}`, []));
       const result = await runLockstep(
@@ -140,6 +144,7 @@ export async function runDifferential(p: DifferentialParams): Promise<Differenti
               divergences: result.divergences,
             };
       if (report) diverged.push(report);
+      if (p.stopOnJudged && report?.divergences.some((d) => d.kind === 'judged')) stop = 'enough';
       else if (result.inputsDiffer)
         inputsDiffered.push({ index, replay: `${seed}:${index}`, ...result.inputsDiffer });
       p.onSequence?.(index, report);
@@ -152,7 +157,7 @@ export async function runDifferential(p: DifferentialParams): Promise<Differenti
     numRuns: replay ? 1 : p.sequences,
     ...(replay ? { path: String(replay.index) } : {}),
   });
-  if (stop !== null) throw stop;
+  if (stop !== null && stop !== 'enough') throw stop;
   const judged = diverged.filter((s) => s.divergences.some((d) => d.kind === 'judged')).length;
   const informational = diverged.filter((s) => s.divergences.some((d) => d.kind === 'informational')).length;
   return {
@@ -161,7 +166,7 @@ export async function runDifferential(p: DifferentialParams): Promise<Differenti
     durationMs: Math.round(performance.now() - t0),
     dialect: p.dialect,
     seed,
-    sequences: replay ? 1 : p.sequences,
+    sequences: ran,
     maxCommands: p.maxCommands,
     clock,
     targets: [
