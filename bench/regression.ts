@@ -7,7 +7,7 @@ import { compareRuns } from '../harness/baseline/compare.ts';
 import { comparePage } from '../harness/baseline/html.ts';
 import { parseReport } from '../harness/baseline/load.ts';
 import { renderBaselineText } from '../harness/baseline/text.ts';
-import { runDifferential } from '../harness/differential/run.ts';
+import { DEFAULT_MAX_COMMANDS, runDifferential } from '../harness/differential/run.ts';
 import { fixtureIdentities } from '../harness/identity/identities.ts';
 import { launchEmbedded } from '../harness/launchers/embedded.ts';
 import { escapeHtml } from '../reports/html.ts';
@@ -15,7 +15,13 @@ import { BIN, median, tempDir, timedChild } from './measure.ts';
 import { type Row, secs } from './table.ts';
 
 export interface RegressionBench {
-  readonly differential: { sequences: number; steps: number; ms: number; diverged: number };
+  readonly differential: {
+    sequences: number;
+    maxCommands: number;
+    steps: number;
+    ms: number;
+    diverged: number;
+  };
   readonly comparison: { requirements: number; medianMs: number; rounds: number; certifyMs: number };
 }
 
@@ -31,10 +37,11 @@ async function differential(sequences: number): Promise<RegressionBench['differe
       timeoutMs: 5000,
       seed: 42,
       sequences,
-      maxCommands: 30,
+      maxCommands: DEFAULT_MAX_COMMANDS,
     });
     return {
       sequences: r.sequences,
+      maxCommands: r.maxCommands,
       steps: r.steps,
       ms: performance.now() - t0,
       diverged: r.diverged.length,
@@ -81,7 +88,7 @@ export async function regressionBench(sequences = 500): Promise<{ result: Regres
         `(7) differential run, ${d.sequences} sequences`,
         secs(d.ms),
         '',
-        `reference vs reference in-process, ${d.steps} steps, ${d.diverged} diverged`,
+        `reference vs reference in-process, up to ${d.maxCommands} commands, ${d.steps} steps, ${d.diverged} diverged`,
       ],
       [
         '    baseline comparison',

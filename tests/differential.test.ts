@@ -1,8 +1,8 @@
 // Differential runs (harness/differential/*): normalising what legitimately differs, judging a
 // difference, and the done-when runs, in-process against embedded targets with clock control:
 // the reference against itself over 500 sequences shows no divergence; against faulty variants the
-// fault shows as a judged divergence (SUBSET: the variants the model's sequences reach within 100
-// sequences of 30 commands); against a conformant alternative only informational divergences show.
+// fault shows as a judged divergence (SUBSET: variants the model's sequences reach within 100
+// sequences); against a conformant alternative only informational divergences show.
 // Then the command line: a divergence is written, exits 1 and replays from its SEED:k.
 import { describe, expect, it } from 'vitest';
 import { REFERENCE } from '../fixtures/reference/behaviours.ts';
@@ -10,7 +10,11 @@ import { ReferenceOmega } from '../fixtures/reference/server.ts';
 import { variantByName } from '../fixtures/variants/catalogue.ts';
 import { compareSteps, requestsDiffer } from '../harness/differential/compare.ts';
 import { normalizeFrame, Renamer } from '../harness/differential/normalize.ts';
-import { type DifferentialTarget, runDifferential } from '../harness/differential/run.ts';
+import {
+  DEFAULT_MAX_COMMANDS,
+  type DifferentialTarget,
+  runDifferential,
+} from '../harness/differential/run.ts';
 import type { SideStep } from '../harness/differential/side.ts';
 import { fixtureIdentities } from '../harness/identity/identities.ts';
 import { launchEmbedded } from '../harness/launchers/embedded.ts';
@@ -101,7 +105,12 @@ async function embedded(variant?: string): Promise<DifferentialTarget & { stop()
   return launchEmbedded('seed', IDS, variant);
 }
 
-const run = (a: DifferentialTarget, b: DifferentialTarget, sequences: number, stopOnJudged = false) =>
+const run = (
+  a: DifferentialTarget,
+  b: DifferentialTarget,
+  sequences: number,
+  opts: { stopOnJudged?: boolean; maxCommands?: number } = {},
+) =>
   runDifferential({
     targets: [a, b],
     dialect: 'seed',
@@ -109,15 +118,16 @@ const run = (a: DifferentialTarget, b: DifferentialTarget, sequences: number, st
     timeoutMs: 5000,
     seed: 42,
     sequences,
-    maxCommands: 30,
-    stopOnJudged,
+    maxCommands: opts.maxCommands ?? DEFAULT_MAX_COMMANDS,
+    stopOnJudged: opts.stopOnJudged ?? false,
   });
 
 describe('differential runs against embedded targets', () => {
   it('the reference against itself: no divergence over 500 sequences', async () => {
     const [a, b] = await Promise.all([embedded(), embedded()]);
     try {
-      const r = await run(a, b, 500);
+      // Sequences of up to 30 commands (the CLI's default is 60) keep npm test's time in bounds.
+      const r = await run(a, b, 500, { maxCommands: 30 });
       expect(r.sequences).toBe(500);
       expect(r.clock).toBe(true);
       expect(r.diverged).toEqual([]);
@@ -128,7 +138,7 @@ describe('differential runs against embedded targets', () => {
     }
   }, 600_000);
 
-  /** The variants the model's sequences reach within 100 sequences (seed 42), one per kind of fault. */
+  /** Variants the model's sequences reach within 100 sequences of up to 60 commands (seed 42): identification, announcements, register ids, deletion, the clock, changes. */
   const SUBSET = [
     'identification-skipped-for-change-user',
     'identification-skipped-for-change-iota',
@@ -138,6 +148,9 @@ describe('differential runs against embedded targets', () => {
     'register-id-reusable',
     'deleted-user-found-by-username',
     'register-id-freed-by-user-deletion',
+    'delete-missing-user-succeeds',
+    'no-timeout',
+    'changed-username-cut-to-12',
   ];
   it.each(SUBSET)(
     'the reference against the faulty %s: the fault shows as a judged divergence',
@@ -145,7 +158,7 @@ describe('differential runs against embedded targets', () => {
       const v = variantByName(name);
       const [a, b] = await Promise.all([embedded(), embedded(name)]);
       try {
-        const r = await run(a, b, 100, true);
+        const r = await run(a, b, 100, { stopOnJudged: true });
         const judged = r.diverged.flatMap((s) => s.divergences).find((d) => d.kind === 'judged');
         expect(judged, `no judged divergence in ${r.sequences} sequences`).toBeDefined();
         expect([...v.mustCatch, ...v.mayAlsoFail]).toContain(judged!.requirement);
@@ -183,7 +196,7 @@ describe('differential runs against embedded targets', () => {
         url: omega.url,
         clock: { kind: 'control', url: omega.clockControlUrl! },
       } as const;
-      const r = await run(a, alt, 60);
+      const r = await run(a, alt, 40);
       expect(r.counts.judged).toBe(0);
       expect(r.counts.informational).toBeGreaterThan(0);
       const d = r.diverged[0]!.divergences[0]!;

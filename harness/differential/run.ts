@@ -76,7 +76,8 @@ export interface DifferentialReport {
   readonly exitCode: number;
 }
 
-export const DEFAULT_MAX_COMMANDS = 30;
+/** As suites/model.test.ts: with the same seed, sequence k is the model suite's run k. */
+export const DEFAULT_MAX_COMMANDS = 60;
 
 function parseReplay(s: string): { seed: number; index: number } {
   const m = /^(-?\d+):(\d+)$/.exec(s.trim());
