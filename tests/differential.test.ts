@@ -15,7 +15,7 @@ import {
   type DifferentialTarget,
   runDifferential,
 } from '../harness/differential/run.ts';
-import type { SideStep } from '../harness/differential/side.ts';
+import type { Exchange, SideStep } from '../harness/differential/side.ts';
 import { fixtureIdentities } from '../harness/identity/identities.ts';
 import { launchEmbedded } from '../harness/launchers/embedded.ts';
 import { REFERENCE_COMMAND, runCli } from './cli-helpers.ts';
@@ -46,11 +46,16 @@ describe('normalising frames', () => {
   });
 });
 
+const x = (request: string, reply: string | null): Exchange => ({
+  connection: 'c',
+  request,
+  reply,
+  replyType: reply === null ? null : (JSON.parse(reply) as { type: string }).type,
+});
 const step = (over: Partial<SideStep>): SideStep => ({
   command: 'getUser(user 1, conn 0)',
   frames: [],
-  exchanges: ['c {"type":"get_user_data"} → {"type":"get_user"}'],
-  requests: ['c {"type":"get_user_data"}'],
+  exchanges: [x('{"type":"get_user_data"}', '{"type":"get_user"}')],
   state: [],
   judgement: null,
   notes: [],
@@ -74,12 +79,15 @@ describe('comparing one step', () => {
   });
 
   it('replies or state that differ where both models held are informational, with what differs', () => {
-    const other = step({ exchanges: ['c {"type":"get_user_data"} → {"type":"error_not_found"}'] });
+    const other = step({ exchanges: [x('{"type":"get_user_data"}', '{"type":"error_not_found"}')] });
     expect(compareSteps(step({}), other, NAMES)).toMatchObject({
       kind: 'informational',
       aspects: ['reply type'],
     });
-    const data = step({ exchanges: ['c {"type":"get_user_data"} → {"type":"get_user","data":{}}'] });
+    const data = step({ exchanges: [x('{"type":"get_user_data"}', '{"type":"get_user","data":{}}')] });
+    expect(
+      compareSteps(step({}), step({ exchanges: [x('{"type":"get_user_data"}', null)] }), NAMES)?.aspects,
+    ).toEqual(['reply type']);
     expect(compareSteps(step({}), data, NAMES)?.aspects).toEqual(['reply data']);
     const state = step({
       state: ['<id1>: error_not_found'],
@@ -92,10 +100,7 @@ describe('comparing one step', () => {
   });
 
   it('once the requests differ, only the verdicts are compared', () => {
-    const asked = step({
-      requests: ['c {"type":"delete_user"}'],
-      exchanges: ['c {"type":"delete_user"} → {"type":"x"}'],
-    });
+    const asked = step({ exchanges: [x('{"type":"delete_user"}', '{"type":"x"}')] });
     expect(requestsDiffer(step({}), asked)).toMatch(/get_user_data.*≠.*delete_user/);
     expect(compareSteps(step({}), asked, NAMES, true)).toBeNull();
   });

@@ -1,7 +1,7 @@
 // Where two targets' steps differ (pure): the model's verdict first (a requirement one side broke at
 // this step: a difference in judged behaviour), then the replies, then the state read back. A
 // difference both models accepted is one of the choices the seed leaves open: informational.
-import type { Judgement, SideStep } from './side.ts';
+import { type Exchange, exchangeLine, type Judgement, type SideStep } from './side.ts';
 
 export type DivergenceKind = 'judged' | 'informational';
 
@@ -15,10 +15,11 @@ export interface StepDifference {
   readonly requirement?: string;
 }
 
-const typesOf = (lines: readonly string[]): string[] =>
-  lines.map(
-    (l) => /→ (\{"type":"([^"]+)"|no reply)/.exec(l)?.[2] ?? (l.includes('→ no reply') ? 'no reply' : '?'),
-  );
+const lines = (xs: readonly Exchange[]): string[] => xs.map(exchangeLine);
+const requests = (xs: readonly Exchange[]): string[] =>
+  xs.filter((x) => x.request !== null).map((x) => `${x.connection} ${x.request}`);
+const replyTypes = (xs: readonly Exchange[]): string =>
+  xs.map((x) => `${x.request === null ? 'unasked ' : ''}${x.replyType ?? 'no reply'}`).join();
 
 function firstDifference(a: readonly string[], b: readonly string[]): string {
   const n = Math.max(a.length, b.length);
@@ -35,7 +36,7 @@ const same = (a: Judgement | null, b: Judgement | null): boolean => a?.requireme
  * each side's model goes its own way. From there on only the models' verdicts are compared.
  */
 export function requestsDiffer(a: SideStep, b: SideStep): string | null {
-  const d = firstDifference(a.requests, b.requests);
+  const d = firstDifference(requests(a.exchanges), requests(b.exchanges));
   return d === '' ? null : d;
 }
 
@@ -48,9 +49,9 @@ export function compareSteps(
   const aspects: StepDifference['aspects'][number][] = [];
   if (!same(a.judgement, b.judgement)) aspects.push('verdict');
   if (verdictOnly && aspects.length === 0) return null;
-  const exchangesDiffer = !verdictOnly && a.exchanges.join('\n') !== b.exchanges.join('\n');
+  const exchangesDiffer = !verdictOnly && lines(a.exchanges).join('\n') !== lines(b.exchanges).join('\n');
   if (exchangesDiffer) {
-    if (typesOf(a.exchanges).join() !== typesOf(b.exchanges).join()) aspects.push('reply type');
+    if (replyTypes(a.exchanges) !== replyTypes(b.exchanges)) aspects.push('reply type');
     else aspects.push('reply data');
   }
   if (!verdictOnly && a.state.join('\n') !== b.state.join('\n')) aspects.push('state');
@@ -69,7 +70,7 @@ export function compareSteps(
     };
   }
   const detail = exchangesDiffer
-    ? firstDifference(a.exchanges, b.exchanges)
+    ? firstDifference(lines(a.exchanges), lines(b.exchanges))
     : firstDifference(a.state, b.state);
   const note = [...a.notes, ...b.notes][0];
   return {

@@ -13,14 +13,27 @@ export interface Judgement {
   readonly message: string;
 }
 
+/** One request and its reply as compared (normalised), or a frame nobody asked for (request null). */
+export interface Exchange {
+  readonly connection: string;
+  readonly request: string | null;
+  readonly reply: string | null;
+  /** The reply's type: compared apart from its data. */
+  readonly replyType: string | null;
+}
+
+/** An exchange in one line, for messages and reports. */
+export const exchangeLine = (x: Exchange): string =>
+  x.request === null
+    ? `${x.connection} unasked: ${x.reply}`
+    : `${x.connection} ${x.request} → ${x.reply ?? 'no reply'}`;
+
 export interface SideStep {
   readonly command: string;
   /** Frames of the step as sent and received (`->`/`<-`, connection label, text). */
   readonly frames: readonly string[];
-  /** One line per request: the request and its reply (or "no reply"), normalised. */
-  readonly exchanges: readonly string[];
-  /** The requests alone, normalised: when they differ, the two targets were no longer asked the same. */
-  readonly requests: readonly string[];
+  /** Each request with its reply (none: no reply), normalised; then frames nobody asked for. */
+  readonly exchanges: readonly Exchange[];
   /** get_user_data of the ids the step touched, read back on a connection of its own, normalised. */
   readonly state: readonly string[];
   readonly judgement: Judgement | null;
@@ -65,7 +78,7 @@ export class Side {
   }
 
   /** The requests of the entries with their replies, in the order sent; frames nobody asked for last. */
-  private exchanges(entries: readonly TranscriptEntry[]): string[] {
+  private exchanges(entries: readonly TranscriptEntry[]): Exchange[] {
     const replies = new Map<string, TranscriptEntry>();
     const unasked: TranscriptEntry[] = [];
     const sent = new Set<string>();
@@ -80,19 +93,27 @@ export class Side {
       if (id !== null && sent.has(key) && !replies.has(key)) replies.set(key, e);
       else if (frameType(e.head) !== 'ping') unasked.push(e);
     }
-    const out: string[] = [];
+    const out: Exchange[] = [];
     for (const e of entries) {
-      if (e.dir !== 'out' || HANDSHAKE_TYPES.has(frameType(e.head) ?? '') || frameType(e.head) === 'pong')
-        continue;
+      const type = frameType(e.head);
+      if (e.dir !== 'out' || HANDSHAKE_TYPES.has(type ?? '') || type === 'pong') continue;
       const id = frameId(e.head);
       const reply = id === null ? undefined : replies.get(`${e.connection} ${id}`);
-      out.push(
-        `${e.connection} ${normalizeFrame(e.head, this.renamer)} → ${reply ? normalizeFrame(reply.head, this.renamer) : 'no reply'}`,
-      );
+      out.push({
+        connection: e.connection,
+        request: normalizeFrame(e.head, this.renamer),
+        reply: reply ? normalizeFrame(reply.head, this.renamer) : null,
+        replyType: reply ? frameType(reply.head) : null,
+      });
     }
     for (const e of unasked)
       if (!HANDSHAKE_TYPES.has(frameType(e.head) ?? ''))
-        out.push(`${e.connection} unasked: ${normalizeFrame(e.head, this.renamer)}`);
+        out.push({
+          connection: e.connection,
+          request: null,
+          reply: normalizeFrame(e.head, this.renamer),
+          replyType: frameType(e.head),
+        });
     return out;
   }
 
@@ -123,7 +144,6 @@ export class Side {
     );
     this.issued = outcome.issued;
     const exchanges = this.exchanges(entries);
-    const requests = exchanges.map((x) => x.split(' → ')[0]!);
     // The ids the step's frames name, among those the target issued: their records, read back.
     const text = entries.map((e) => e.head).join('\n');
     const touched = this.issued.filter((id) => new RegExp(`[:,\\[]\\s*${id}\\b`).test(text));
@@ -136,7 +156,6 @@ export class Side {
       command,
       frames: entries.map((e) => `${e.dir === 'out' ? '->' : '<-'} ${e.connection} ${e.head}`),
       exchanges,
-      requests,
       state,
       judgement: judgementOf(outcome.failure),
       notes,
