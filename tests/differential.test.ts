@@ -43,6 +43,10 @@ describe('normalising frames', () => {
       '{"data":{"user_id":"<id2>"},"type":"get_user"}',
     );
     expect(a.idTable().get('<id1>')).toBe(1795800342025);
+    // Lists of ids (tensamin's iota_user_data) are renamed, in any order.
+    expect(normalizeFrame('{"type":"iota_user_data","data":{"user_ids":[99,1795800342025]}}', a)).toBe(
+      normalizeFrame('{"type":"iota_user_data","data":{"user_ids":[17,99]}}', b),
+    );
   });
 });
 

@@ -5,6 +5,8 @@
 
 /** Fields holding ids a server issues (or the harness derives from them): renamed in order of appearance. */
 const ID_FIELDS = new Set(['user_id', 'iota_id', 'register_id', 'sender', 'omikron']);
+/** Lists of such ids (tensamin's iota_user_data): renamed, and sorted, since their order is free. */
+const ID_LIST_FIELDS = new Set(['user_ids', 'iota_ids']);
 /** Values the harness generates afresh for each target. */
 const GENERATED_FIELDS = new Set(['username', 'public_key', 'reset_token', 'new_token', 'private_key_hash']);
 /** Server times. */
@@ -51,6 +53,11 @@ export class Renamer {
 }
 
 function walk(v: unknown, key: string | null, r: Renamer): unknown {
+  if (Array.isArray(v) && key !== null && ID_LIST_FIELDS.has(key) && v.every((x) => Number.isSafeInteger(x)))
+    return [...(v as number[])]
+      .sort((a, b) => a - b)
+      .map((x) => r.id(x))
+      .sort();
   if (Array.isArray(v)) return v.map((x) => walk(x, null, r));
   if (typeof v === 'object' && v !== null) {
     const out: Record<string, unknown> = {};
