@@ -1,4 +1,4 @@
-// npm run bench [-- --only certify,overhead,startup,properties,load,mutants --runs N]
+// npm run bench [-- --only certify,overhead,startup,properties,load,mutants,regression --runs N]
 // The suite's own speed, medians of several runs, as a compact table; results in reports/out/bench.json.
 // Not a test: it asserts nothing. Times mean little on a busy machine: the load average is printed.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,10 +11,11 @@ import { ROOT } from './measure.ts';
 import { mutantsBench } from './mutants.ts';
 import { overhead } from './overhead.ts';
 import { propertiesBench } from './properties.ts';
+import { regressionBench } from './regression.ts';
 import { ms, perS, type Row, renderTable, secs } from './table.ts';
 import { startup } from './startup.ts';
 
-const SECTIONS = ['overhead', 'startup', 'certify', 'load', 'properties', 'mutants'] as const;
+const SECTIONS = ['overhead', 'startup', 'certify', 'load', 'properties', 'mutants', 'regression'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, runs: { type: 'string' } } });
@@ -129,6 +130,13 @@ if (want('mutants')) {
       '',
       `once; exit ${m.exitCode}${m.score ? `; caught ${m.score.caught}/${m.score.total}` : ''}${m.runTimeSumMs ? `; ${secs(m.runTimeSumMs)} of runs` : ''}`,
     ]);
+}
+
+if (want('regression')) {
+  note('(7) regression checks: a 500-sequence differential run, a baseline comparison');
+  const r = await regressionBench(500);
+  results.regression = r.result;
+  rows.push(...r.rows);
 }
 
 const machine = {

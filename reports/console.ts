@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type { RequirementResult, RunReport } from '../harness/run/report-model.ts';
 import { closingLine, oneLine, REPORT_FILES, type Standing, standing } from './text.ts';
+import { renderBaselineText } from '../harness/baseline/text.ts';
 
 export interface ConsoleOptions {
   readonly color: boolean;
@@ -56,6 +57,7 @@ export function renderConsole(report: RunReport, opts: ConsoleOptions): string {
     `${flaky} flaky`,
   ].filter((p, i) => i < 2 || !p.startsWith('0 '));
   lines.push(`${report.requirements.length} requirements: ${parts.join(', ')}`);
+  if (report.baseline !== undefined) lines.push(renderBaselineText(report.baseline));
 
   const problems = report.problems.slice(0, 5).map((p) => `  - ${oneLine(p, 200)}`);
   if (report.problems.length > 5)

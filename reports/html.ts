@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { RequirementResult, RunReport } from '../harness/run/report-model.ts';
 import { VERDICTS } from '../harness/verdict/verdicts.ts';
+import { baselineSection } from '../harness/baseline/html.ts';
 import {
   areaTitle,
   byArea,
@@ -190,6 +191,7 @@ tr.s-skipped td{background:color-mix(in srgb,var(--nv) 6%,transparent)}
 dl.kv{display:flex;flex-wrap:wrap;gap:4px 20px;font-size:13px}dl.kv dt{color:var(--muted)}dl.kv dd{margin:0 0 0 -14px}
 .glossary{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;font-size:13px}.glossary dd{margin:0}
 footer{margin-top:32px;font-size:12px;color:var(--muted)}
+table.baseline td{width:40%}table.baseline td.id{width:20%}.notes{color:var(--warn)}
 @media (max-width:760px){.diff{grid-template-columns:1fr}}
 @media print{td .sum{-webkit-line-clamp:unset;line-clamp:unset}pre.transcript,pre.logs{max-height:none;white-space:pre-wrap}.filters{display:none}thead th{position:static}}
 `;
@@ -437,6 +439,7 @@ export function renderHtml(report: RunReport): string {
 <main>
 ${banner(report, notVerified)}
 ${problems(report, notVerified)}
+${report.baseline ? new Html(baselineSection(report.baseline, escapeHtml)) : null}
 ${failures(report)}
 ${table(report)}
 ${histogramSvg(report.figures)}

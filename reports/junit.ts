@@ -1,6 +1,6 @@
 // junit.xml: one <testsuite> per area, one <testcase> per requirement, for CI tools.
 import type { RequirementResult, RunReport } from '../harness/run/report-model.ts';
-import { areaTitle, byArea, evidence, standing, visible } from './text.ts';
+import { areaTitle, byArea, evidence, standing, standingIn, visible } from './text.ts';
 
 /** Text content: XML-escaped, characters XML 1.0 forbids made visible (`]]>` cannot survive: `>` is escaped). */
 export function xmlText(s: string): string {
@@ -44,16 +44,32 @@ export function failureText(r: RequirementResult): string {
   return lines.join('\n');
 }
 
-function testcase(r: RequirementResult, level: RunReport['level']): string {
+/** With a baseline: a failure it already had (or a requirement it lacks) is skipped, with the baseline's word. */
+function knownFailure(r: RequirementResult, report: RunReport): string | null {
+  if (standingIn(report, r) !== 'skipped' || standing(r, report.level) === 'skipped') return null;
+  const before = report.baseline?.stillFailing.find((c) => c.id === r.id)?.before;
+  return before
+    ? `failing in the baseline too (${before.verdict}: ${before.summary}); now: ${r.summary}`
+    : `not in the baseline; failing now: ${r.summary}`;
+}
+
+function testcase(r: RequirementResult, report: RunReport): string {
+  const level = report.level;
   const open = `<testcase classname="${xmlAttr(r.area)}" name="${xmlAttr(`${r.id} ${r.title}`)}" time="${seconds(r.durationMs)}"`;
   const out = (note: string) => `${open}>\n      <system-out>${xmlText(note)}</system-out>\n    </testcase>`;
   const failure = (type: string, message: string) =>
     `${open}>\n      <failure type="${type}" message="${xmlAttr(message)}">${xmlText(failureText(r))}</failure>\n    </testcase>`;
+  const known = knownFailure(r, report);
+  if (known !== null)
+    return `${open}>\n      <skipped message="${xmlAttr(known)}"/>\n      <system-out>${xmlText(failureText(r))}</system-out>\n    </testcase>`;
   switch (standing(r, level)) {
     case 'flaky':
       return failure('flaky', `flaky: ${r.summary}`);
-    case 'failure':
-      return failure(r.verdict === 'non-strict' ? 'non-strict' : 'failed', r.summary);
+    case 'failure': {
+      const was = report.baseline?.regressions.find((c) => c.id === r.id)?.before;
+      const since = was ? `regression since the baseline (${was.verdict} then): ` : '';
+      return failure(r.verdict === 'non-strict' ? 'non-strict' : 'failed', `${since}${r.summary}`);
+    }
     case 'non-strict':
       return out(`non-strict (a SHOULD missed; not a failure at level MUST)\n${failureText(r)}`);
     case 'skipped':
@@ -101,8 +117,8 @@ function properties(report: RunReport, area: string): string {
   return props.map(([k, v]) => `      <property name="${xmlAttr(k)}" value="${xmlAttr(v)}"/>`).join('\n');
 }
 
-function counts(reqs: readonly RequirementResult[], level: RunReport['level']) {
-  const s = reqs.map((r) => standing(r, level));
+function counts(reqs: readonly RequirementResult[], report: RunReport) {
+  const s = reqs.map((r) => standingIn(report, r));
   return {
     tests: reqs.length,
     failures: s.filter((x) => x === 'failure' || x === 'flaky').length,
@@ -112,16 +128,16 @@ function counts(reqs: readonly RequirementResult[], level: RunReport['level']) {
 
 /** JUnit XML of the run; the testsuites' counts equal the console's closing line. */
 export function renderJunit(report: RunReport): string {
-  const all = counts(report.requirements, report.level);
+  const all = counts(report.requirements, report);
   const suites = byArea(report.requirements).map(([area, reqs]) => {
-    const c = counts(reqs, report.level);
+    const c = counts(reqs, report);
     const time = seconds(reqs.reduce((s, r) => s + (Number.isFinite(r.durationMs) ? r.durationMs : 0), 0));
     return [
       `  <testsuite name="${xmlAttr(area)}" tests="${c.tests}" failures="${c.failures}" errors="0" skipped="${c.skipped}" time="${time}" timestamp="${xmlAttr(report.startedAt)}">`,
       '    <properties>',
       properties(report, area),
       '    </properties>',
-      ...reqs.map((r) => `    ${testcase(r, report.level)}`),
+      ...reqs.map((r) => `    ${testcase(r, report)}`),
       '  </testsuite>',
     ].join('\n');
   });

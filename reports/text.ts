@@ -22,6 +22,16 @@ export function standing(r: RequirementResult, level: RunReport['level']): Stand
   return 'ok';
 }
 
+/**
+ * How a requirement counts for CI in this run: with a baseline (--baseline), a failure that is no
+ * regression (the baseline failed it too, or lacks it) does not fail the run, and counts as skipped.
+ */
+export function standingIn(report: RunReport, r: RequirementResult): Standing {
+  const s = standing(r, report.level);
+  if (report.baseline === undefined || (s !== 'failure' && s !== 'flaky')) return s;
+  return report.baseline.regressions.some((c) => c.id === r.id) ? s : 'skipped';
+}
+
 export interface Tally {
   readonly total: number;
   /** Verdict passed and stable across repeats. */
@@ -37,7 +47,7 @@ export function tally(report: RunReport): Tally {
   let failed = 0;
   let skipped = 0;
   for (const r of report.requirements) {
-    const s = standing(r, report.level);
+    const s = standingIn(report, r);
     if (s === 'failure' || s === 'flaky') failed++;
     else if (s === 'skipped') skipped++;
     else if (s === 'ok' && r.verdict === 'passed') passed++;

@@ -28,6 +28,7 @@ import { preloadVitest } from '../run/run-suites.ts';
 import { selectRequirements } from '../run/selection.ts';
 import { deadlineIn, type RunDeadline } from '../run/watch.ts';
 import type { CliOptions } from './options.ts';
+import { checkBaseline, loadBaseline } from '../baseline/load.ts';
 
 interface Plan {
   readonly dialect: Dialect | 'auto';
@@ -174,6 +175,9 @@ async function runPlan(
       deadline,
       // Whatever the stopped run left open must not hold the process: a last bound, then out.
       onStopped: () => setTimeout(() => exitNow(EXIT.stopped), STOPPED_EXIT_BOUND_MS).unref(),
+      ...(opts.baseline !== undefined
+        ? { baseline: { loaded: loadBaseline(opts.baseline, dialect), strict: opts.strictBaseline } }
+        : {}),
     });
     return report;
   } finally {
@@ -241,6 +245,7 @@ const NOT_TARGET = new Set([
   '--report-dir',
   '--expected-failures',
   '--write-expected-failures',
+  '--baseline',
   '--level',
   '--load-connections',
   '--load-requests',
@@ -251,6 +256,7 @@ const NOT_TARGET_FLAGS = new Set([
   '--quiet',
   '--json-lines',
   '--require-complete',
+  '--strict-baseline',
   '--load',
   '--list',
 ]);
@@ -280,6 +286,7 @@ export async function certifyCommand(
   sink: EventSink,
 ): Promise<number> {
   const expected = opts.expectedFailures ? loadExpectedFailures(opts.expectedFailures) : undefined;
+  if (opts.baseline !== undefined) checkBaseline(opts.baseline);
   let exitCode: number = EXIT.ok;
   const reports: RunReport[] = [];
   const deadline = deadlineIn(opts.deadlineMs);

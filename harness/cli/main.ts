@@ -8,6 +8,7 @@ import {
   trustedOmikronsJson,
 } from '../identity/identities.ts';
 import { HarnessError } from '../client/errors.ts';
+import { BaselineError } from '../baseline/errors.ts';
 import { LaunchError } from '../launchers/launcher.ts';
 import { withLoadIdentities } from '../load/identities.ts';
 import { SUITE_VERSION } from '../run/version.ts';
@@ -70,8 +71,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${trustedOmikronsJson(loadIdentities(opts))}\n`);
       return EXIT.ok;
     }
+    if (opts.command === 'compare' && opts.compareFiles !== undefined) {
+      const { compareCommand } = await import('../baseline/compare-command.ts');
+      const [oldFile, newFile] = opts.compareFiles;
+      return await compareCommand(
+        { oldFile, newFile, strict: opts.strictBaseline, reportDir: opts.reportDir },
+        (s) => process.stdout.write(s),
+      );
+    }
     const identities = loadIdentities(opts);
     selectRequirements(opts.only, opts.skip); // unknown ids are a usage error before anything starts
+    if (opts.against !== undefined) {
+      const { differentialCommand } = await import('../differential/command.ts');
+      return await differentialCommand(opts, identities, sink);
+    }
     // Loaded only to certify: --help, --version, --list and identities stay fast.
     const { certifyCommand } = await import('./certify-command.ts');
     // --load: targets the suite starts trust one identity per load connection, generated for the run.
@@ -79,7 +92,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       opts.load && opts.url === undefined ? withLoadIdentities(identities, opts.loadConnections) : identities;
     return await certifyCommand(opts, runIdentities, sink);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof LaunchError || e instanceof HarnessError) {
+    if (
+      e instanceof UsageError ||
+      e instanceof LaunchError ||
+      e instanceof HarnessError ||
+      e instanceof BaselineError
+    ) {
       sink.emit({ event: 'error', message: e.message });
       return EXIT.cannotStart;
     }

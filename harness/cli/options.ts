@@ -16,10 +16,15 @@ export const DEFAULTS = {
   deadlineMs: 30 * 60_000,
 } as const;
 
+export type AgainstTarget =
+  | { readonly kind: 'url'; readonly url: string }
+  | { readonly kind: 'command'; readonly command: string }
+  | { readonly kind: 'image'; readonly image: string };
+
 export type ClockChoice = 'auto' | 'faketime' | 'none' | { readonly controlUrl: string };
 
 export interface CliOptions {
-  readonly command: 'certify' | 'identities' | 'help' | 'version' | 'list';
+  readonly command: 'certify' | 'identities' | 'help' | 'version' | 'list' | 'compare';
   /** The arguments as given, for replay lines. */
   readonly argv: readonly string[];
   readonly url?: string;
@@ -59,6 +64,13 @@ export interface CliOptions {
   readonly load: boolean;
   readonly loadConnections: number;
   readonly loadRequests: number;
+  /** --baseline FILE|DIR: an earlier report.json; only regressions since it fail the run. */
+  readonly baseline?: string;
+  readonly strictBaseline: boolean;
+  /** compare subcommand: OLD.json NEW.json */
+  readonly compareFiles?: readonly [string, string];
+  /** Differential run: the second target, run in lockstep with the first. */
+  readonly against?: AgainstTarget;
   /** identities subcommand */
   readonly generate?: string;
   readonly generateId?: number;
@@ -103,6 +115,11 @@ const spec = {
   suite: { type: 'string', multiple: true },
   generate: { type: 'string' },
   id: { type: 'string' },
+  baseline: { type: 'string' },
+  'strict-baseline': { type: 'boolean' },
+  'against-url': { type: 'string' },
+  'against-command': { type: 'string' },
+  'against-image': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -124,9 +141,29 @@ export function parseOptions(argv: readonly string[]): CliOptions {
   }
   const v = parsed.values;
   const positional = parsed.positionals;
-  if (positional.length > 1 || (positional[0] !== undefined && positional[0] !== 'identities')) {
+  if (positional[0] === 'compare') {
+    if (positional.length !== 3)
+      throw new UsageError('compare takes two report.json files: compare OLD.json NEW.json (see --help)');
+  } else if (positional.length > 1 || (positional[0] !== undefined && positional[0] !== 'identities')) {
     throw new UsageError(`unexpected argument "${positional.join(' ')}" (see --help)`);
   }
+  const againsts = [v['against-url'], v['against-command'], v['against-image']].filter(
+    (x) => x !== undefined,
+  );
+  if (againsts.length > 1)
+    throw new UsageError('give at most one of --against-url, --against-command and --against-image');
+  const against: AgainstTarget | undefined =
+    v['against-url'] !== undefined
+      ? { kind: 'url', url: v['against-url'] }
+      : v['against-command'] !== undefined
+        ? { kind: 'command', command: v['against-command'] }
+        : v['against-image'] !== undefined
+          ? { kind: 'image', image: v['against-image'] }
+          : undefined;
+  if (against !== undefined && v.baseline !== undefined)
+    throw new UsageError('--baseline compares certification runs; a differential run (--against-*) has none');
+  if (v['strict-baseline'] && v.baseline === undefined && positional[0] !== 'compare')
+    throw new UsageError('--strict-baseline goes with --baseline FILE (or the compare command)');
   const targets = [v.url, v.command, v.image].filter((x) => x !== undefined);
   if (targets.length > 1) throw new UsageError('give at most one of --url, --command and --image');
   const dialect = v.dialect ?? 'auto';
@@ -166,9 +203,11 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         ? 'version'
         : positional[0] === 'identities'
           ? 'identities'
-          : v.list
-            ? 'list'
-            : 'certify',
+          : positional[0] === 'compare'
+            ? 'compare'
+            : v.list
+              ? 'list'
+              : 'certify',
     ...(v.url !== undefined ? { url: v.url } : {}),
     ...(v.command !== undefined ? { serverCommand: v.command } : {}),
     ...(v.image !== undefined ? { image: v.image } : {}),
@@ -213,6 +252,10 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     load: v.load ?? false,
     loadConnections: int('load-connections', v['load-connections'], DEFAULT_LOAD.connections, 1),
     loadRequests: int('load-requests', v['load-requests'], DEFAULT_LOAD.requests, 1),
+    ...(v.baseline !== undefined ? { baseline: v.baseline } : {}),
+    strictBaseline: v['strict-baseline'] ?? false,
+    ...(positional[0] === 'compare' ? { compareFiles: [positional[1]!, positional[2]!] as const } : {}),
+    ...(against !== undefined ? { against } : {}),
     ...(v.generate !== undefined ? { generate: v.generate } : {}),
     ...(v.id !== undefined ? { generateId: int('id', v.id, 0) } : {}),
   };
@@ -222,6 +265,7 @@ export const HELP = `omega-conformance: certify an Omega user-management server
 
 Usage:
   omega-conformance [target] [options]      certify (no target: the embedded reference, both dialects)
+  omega-conformance compare OLD.json NEW.json   compare two reports (see Regression checks)
   omega-conformance identities              print OMEGA_TRUSTED_OMIKRONS for the identities in use
   omega-conformance identities --generate FILE [--id N]   write a fresh Omikron identity
 
@@ -253,6 +297,18 @@ Selection and budget:
   --repeat N                       run every check N times; disagreeing runs are flaky (flaky fails)
   --load [--load-connections N --load-requests M]   add the load profile
 
+Regression checks:
+  --baseline FILE|DIR              an earlier report.json (or its reports directory): exit 1 only on regressions,
+                                   requirements failing now that did not fail then; improvements and changes listed
+  --strict-baseline                changed informational choices fail the run too
+  omega-conformance compare OLD.json NEW.json [--strict-baseline] [--report-dir DIR]
+                                   the same comparison offline: text, and DIR/compare.html; exit 1 on regressions
+  --against-url URL | --against-command "CMD" | --against-image IMG
+                                   differential run: the same model sequences (--seed, --runs sequences) against
+                                   the target and this one in lockstep; the first step where they differ, per
+                                   sequence; DIR/differential.html and differential.json; exit 1 on a difference
+                                   in judged behaviour (--replay SEED:PATH replays one sequence)
+
 Verdict and reports:
   --level must|should              the bar for the exit code (default must)
   --require-complete               requirements not verified make the exit code 1
@@ -262,7 +318,8 @@ Verdict and reports:
   --quiet                          no progress; --json-lines: one JSON event per line on stdout
 
 Exit codes: 0 conformant at the chosen level (partial when requirements were not verified),
-1 a requirement failed, a check was flaky or an expected-failures entry is stale or expired,
-2 the run could not start (bad option, target unreachable, handshake impossible) or was stopped
-  before its scenarios ended (--deadline-ms passed, or a scenario overran its own bound).
+1 a requirement failed, a check was flaky or an expected-failures entry is stale or expired
+  (with --baseline: a regression; compare: a regression; differential: a judged difference),
+2 the run could not start (bad option, target unreachable, handshake impossible, unreadable baseline)
+  or was stopped before its scenarios ended (--deadline-ms passed, or a scenario overran its bound).
 `;

@@ -15,6 +15,8 @@ import { REPORT_SCHEMA_VERSION, type RunReport } from './report-model.ts';
 import { runSuites } from './run-suites.ts';
 import { CODE_ROOT, SUITE_VERSION } from './version.ts';
 import { describeStop, type RunDeadline, type StopCause } from './watch.ts';
+import { type BaselineParam, baselineBlock } from '../baseline/apply.ts';
+import { outcomeWithBaseline } from '../baseline/outcome.ts';
 
 export { SUITE_VERSION };
 
@@ -43,6 +45,8 @@ export interface CertifyParams {
   readonly deadline?: RunDeadline;
   /** Called the moment the run's bound fires (the CLI arms its last exit bound). */
   readonly onStopped?: (cause: StopCause) => void;
+  /** --baseline: only regressions since this earlier run fail the run. */
+  readonly baseline?: BaselineParam;
 }
 
 export function configHash(
@@ -192,12 +196,28 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
     Promise.resolve(null),
   ]);
   if (deadReason) problems.push(`the target process ${deadReason} during the run`);
-  const outcome = outcomeOf(applied.verdicts, {
+  const baseline = p.baseline
+    ? baselineBlock(
+        p.baseline,
+        {
+          label: p.launched.label,
+          startedAt: started.toISOString(),
+          suiteVersion: SUITE_VERSION,
+          dialect: p.dialect,
+          requirements: applied.verdicts,
+        },
+        p.level,
+      )
+    : undefined;
+  const outcomeOpts = {
     level: p.level,
     requireComplete: p.requireComplete,
     problems,
     stopped: stopped !== undefined,
-  });
+  };
+  const outcome = baseline
+    ? outcomeWithBaseline(applied.verdicts, baseline, outcomeOpts)
+    : outcomeOf(applied.verdicts, outcomeOpts);
   const counts: Record<string, number> = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
   for (const v of applied.verdicts) counts[v.verdict] = (counts[v.verdict] ?? 0) + 1;
   counts.flaky = applied.verdicts.filter((v) => v.stability === 'flaky').length;
@@ -248,6 +268,7 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
       durationMs: Math.round(s.durationMs),
     })),
     ...figuresOf(scenarios),
+    ...(baseline ? { baseline } : {}),
   };
 }
 

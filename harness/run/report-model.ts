@@ -1,6 +1,7 @@
 // The run report: what every writer (JSON, JUnit, HTML, console) renders. Versioned, exported as a zod schema.
 import { z } from 'zod';
 import { VERDICTS } from '../verdict/verdicts.ts';
+import { baselineBlockSchema } from '../baseline/model.ts';
 
 export const REPORT_SCHEMA_VERSION = '1.0.0';
 
@@ -86,6 +87,8 @@ export const runReportSchema = z.object({
     .optional(),
   /** Property-based load figures etc. Free-form, informational. */
   figures: z.record(z.string(), z.unknown()).optional(),
+  /** --baseline: this run compared with an earlier one (regressions, improvements, changed choices). */
+  baseline: baselineBlockSchema.optional(),
 });
 
 export type RunReport = z.infer<typeof runReportSchema>;
