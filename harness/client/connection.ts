@@ -3,11 +3,22 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import WebSocket, { type RawData } from 'ws';
+import { isErrorType } from '../protocol/messages.ts';
 import { type IncomingFrame, incomingFrame } from '../protocol/schemas.ts';
-import { ConnectError, ConnectionClosedError, ProtocolViolation, ReplyTimeoutError } from './errors.ts';
+import { type Anomaly, describeAnomaly, frameHead } from './causes.ts';
+import {
+  ConnectError,
+  ConnectionClosedError,
+  HarnessError,
+  ProtocolViolation,
+  ReplyTimeoutError,
+} from './errors.ts';
+import type { OrderKnowledge } from './order.ts';
 import { Transcript } from './transcript.ts';
 
 const ANSWERED_GENERATION = 10_000;
+/** Requests given up (after a barrier or a timeout) whose late reply is still recognised. */
+const GIVEN_UP_LIMIT = 10_000;
 
 export interface TlsOptions {
   /** PEM file of a CA that signed the target's certificate. */
@@ -26,6 +37,8 @@ export interface ConnectionOptions {
   readonly maxPayload?: number;
   /** Send our own ping when idle this long, so long runs are not dropped as idle. 0 disables. */
   readonly keepaliveMs?: number;
+  /** Whether the target keeps order, once probed (harness/client/order.ts); unknown counts as in order. */
+  readonly order?: OrderKnowledge;
 }
 
 export interface Envelope {
@@ -45,12 +58,7 @@ export interface Reply {
   readonly receivedAt: number;
 }
 
-export type Anomaly =
-  | { readonly kind: 'unsolicited'; readonly id: string; readonly frame: string }
-  | { readonly kind: 'duplicate'; readonly id: string; readonly frame: string }
-  | { readonly kind: 'no-id'; readonly frame: string }
-  | { readonly kind: 'not-json'; readonly frame: string }
-  | { readonly kind: 'binary'; readonly length: number };
+export type { Anomaly } from './causes.ts';
 
 interface Pending {
   readonly what: string;
@@ -59,7 +67,20 @@ interface Pending {
   /** performance.now() past which the request has timed out (one sweep timer per connection). */
   readonly deadline: number;
   readonly timeoutMs: number;
-  readonly internal: boolean;
+  /** Transcript time it was sent. */
+  readonly sentAt: number;
+  /** The harness's own keepalive ping: never taken for the sole request a wrong frame belongs to. */
+  readonly keepalive: boolean;
+}
+
+/** A request no longer awaited: its reply, if it still comes, is late, not stray. */
+interface GivenUp {
+  readonly what: string;
+  /** Transcript time it was given up. */
+  readonly at: number;
+  /** Transcript time until which a reply is still in time (the settle window); Infinity after a timeout. */
+  readonly until: number;
+  readonly timedOut: boolean;
 }
 
 export interface CloseInfo {
@@ -72,9 +93,11 @@ export class Connection {
   /** Ids already answered, to tell a doubled reply from a stray one: two generations, so it stays bounded. */
   private answered = new Set<string>();
   private answeredBefore = new Set<string>();
+  private readonly givenUp = new Map<string, GivenUp>();
   private readonly uncorrelatedWaiters: Array<(r: Reply | CloseInfo) => void> = [];
   private readonly uncorrelatedQueue: Reply[] = [];
-  private expectUncorrelated = 0;
+  /** Frames sent that the server can read no id from, whose answer has not come yet. */
+  private unreadable = 0;
   private keepalive?: NodeJS.Timeout;
   private sweepTimer?: NodeJS.Timeout;
   private sweepAt: number | undefined;
@@ -82,6 +105,8 @@ export class Connection {
   private closeInfo?: CloseInfo;
   readonly anomalies: Anomaly[] = [];
   readonly serverPings: Reply[] = [];
+  /** Replies that came after their request was given up but within the settle window (not faults). */
+  readonly settledLate: string[] = [];
   readonly closed: Promise<CloseInfo>;
   readonly transcript: Transcript;
 
@@ -97,8 +122,9 @@ export class Connection {
         clearInterval(this.keepalive);
         clearTimeout(this.sweepTimer);
         this.transcript.record(this.label, 'event', 'close', `close ${code} ${info.reason}`);
+        const at = this.now();
         for (const [, p] of this.pending) {
-          p.reject(new ConnectionClosedError(this.label, p.what, code, info.reason));
+          p.reject(new ConnectionClosedError(this.label, p.what, code, info.reason, at));
         }
         this.pending.clear();
         for (const w of this.uncorrelatedWaiters.splice(0)) w(info);
@@ -111,7 +137,7 @@ export class Connection {
     if (every > 0) {
       this.keepalive = setInterval(() => {
         if (Date.now() - this.lastSent >= every && this.isOpen) {
-          this.request({ type: 'ping', data: { last_ping: -1 } }, { internal: true }).catch(() => {});
+          this.request({ type: 'ping', data: { last_ping: -1 } }, { keepalive: true }).catch(() => {});
         }
       }, every).unref();
     }
@@ -129,10 +155,32 @@ export class Connection {
     return this.closeInfo;
   }
 
+  /** Whether the target showed it keeps this connection's order (probed once per run; unknown: yes). */
+  get inOrder(): boolean {
+    return this.options.order?.inOrder ?? true;
+  }
+
+  /** How long after a barrier a reply to an earlier request may still come: 0 for an in-order target. */
+  get settleMs(): number {
+    return this.options.order?.settleMs ?? 0;
+  }
+
+  /** Milliseconds on the transcript's clock (causes carry these, so a vendor finds the frame). */
+  now(): number {
+    return this.transcript.now();
+  }
+
   static open(url: string, options: ConnectionOptions): Promise<Connection> {
     const transcript = options.transcript ?? new Transcript();
     const opts = { ...options, transcript };
     const connectTimeoutMs = options.connectTimeoutMs ?? options.timeoutMs;
+    const failed = (message: string) =>
+      new ConnectError(message, {
+        kind: 'connect-failed',
+        connection: options.label,
+        url,
+        message,
+      });
     return new Promise((resolve, reject) => {
       let ws: WebSocket;
       try {
@@ -143,16 +191,12 @@ export class Connection {
           ...(options.tls?.insecure ? { rejectUnauthorized: false } : {}),
         });
       } catch (e) {
-        reject(new ConnectError(`${options.label}: cannot connect to ${url}: ${(e as Error).message}`));
+        reject(failed(`${options.label}: cannot connect to ${url}: ${(e as Error).message}`));
         return;
       }
       const timer = setTimeout(() => {
         ws.terminate();
-        reject(
-          new ConnectError(
-            `${options.label}: no WebSocket connection to ${url} within ${connectTimeoutMs} ms`,
-          ),
-        );
+        reject(failed(`${options.label}: no WebSocket connection to ${url} within ${connectTimeoutMs} ms`));
       }, connectTimeoutMs);
       ws.once('open', () => {
         clearTimeout(timer);
@@ -161,26 +205,28 @@ export class Connection {
       });
       ws.once('error', (err) => {
         clearTimeout(timer);
-        reject(new ConnectError(`${options.label}: cannot connect to ${url}: ${err.message}`));
+        reject(failed(`${options.label}: cannot connect to ${url}: ${err.message}`));
       });
       ws.once('unexpected-response', (_req, res) => {
         clearTimeout(timer);
         reject(
-          new ConnectError(
-            `${options.label}: ${url} answered HTTP ${res.statusCode} instead of a WebSocket upgrade`,
-          ),
+          failed(`${options.label}: ${url} answered HTTP ${res.statusCode} instead of a WebSocket upgrade`),
         );
       });
     });
   }
 
-  /** Send a frame as it is (text or binary), for bad-input scenarios. */
+  /**
+   * Send a frame as it is (text or binary), for bad-input scenarios. `expectUncorrelatedReply`
+   * (default true): the server can read no id from it, so the next error* frame whose id matches
+   * no request (or the next frame without an id) is its answer, whatever its id.
+   */
   sendRaw(
     payload: string | Buffer,
     opts: { binary?: boolean; expectUncorrelatedReply?: boolean } = {},
   ): void {
     const binary = opts.binary ?? Buffer.isBuffer(payload);
-    if (opts.expectUncorrelatedReply ?? true) this.expectUncorrelated++;
+    if (opts.expectUncorrelatedReply ?? true) this.unreadable++;
     this.transcript.record(this.label, 'out', binary ? 'binary' : 'text', payload);
     this.lastSent = Date.now();
     this.ws.send(payload, { binary });
@@ -198,19 +244,31 @@ export class Connection {
     return id;
   }
 
-  /** Send an envelope and wait for the reply carrying its id. */
-  request(envelope: Envelope, opts: { timeoutMs?: number; internal?: boolean } = {}): Promise<Reply> {
+  /** Send an envelope and wait (bounded) for the reply carrying its id. */
+  request(
+    envelope: Envelope,
+    opts: { timeoutMs?: number; internal?: boolean; keepalive?: boolean } = {},
+  ): Promise<Reply> {
     const id = envelope.id ?? randomUUID();
     const what = `${envelope.type} (id ${id})`;
     if (this.closeInfo) {
       return Promise.reject(
-        new ConnectionClosedError(this.label, what, this.closeInfo.code, this.closeInfo.reason),
+        new ConnectionClosedError(this.label, what, this.closeInfo.code, this.closeInfo.reason, this.now()),
       );
     }
     const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
     const deadline = performance.now() + timeoutMs;
+    const sentAt = this.now();
     const promise = new Promise<Reply>((resolve, reject) => {
-      this.pending.set(id, { what, resolve, reject, deadline, timeoutMs, internal: opts.internal ?? false });
+      this.pending.set(id, {
+        what,
+        resolve,
+        reject,
+        deadline,
+        timeoutMs,
+        sentAt,
+        keepalive: opts.keepalive ?? false,
+      });
     });
     this.armSweep(deadline);
     this.send(envelope.id === id ? envelope : { ...envelope, id });
@@ -232,16 +290,49 @@ export class Connection {
     for (const [id, p] of this.pending) {
       if (p.deadline <= now) {
         this.pending.delete(id);
+        this.giveUp(id, p.what, true);
         this.transcript.note(this.label, `timeout: no reply to ${p.what} after ${p.timeoutMs} ms`);
-        p.reject(new ReplyTimeoutError(this.label, p.what, p.timeoutMs));
+        const strays = this.anomalies.filter((a) => a.at >= p.sentAt);
+        p.reject(
+          new ReplyTimeoutError(this.label, p.what, p.timeoutMs, {
+            kind: 'timeout',
+            connection: this.label,
+            at: this.now(),
+            request: p.what,
+            sentAt: p.sentAt,
+            timeoutMs: p.timeoutMs,
+            strays,
+          }),
+        );
       } else if (p.deadline < next) next = p.deadline;
     }
     if (next !== Number.POSITIVE_INFINITY) this.armSweep(next);
   }
 
+  /** Transcript time until which a reply to a request given up is still in time (0: none is). */
+  settlingUntil(): number {
+    let until = 0;
+    for (const g of this.givenUp.values()) if (!g.timedOut && g.until > until) until = g.until;
+    return until;
+  }
+
+  private giveUp(id: string, what: string, timedOut: boolean): void {
+    const at = this.now();
+    if (this.givenUp.size >= GIVEN_UP_LIMIT) {
+      const oldest = this.givenUp.keys().next().value;
+      if (oldest !== undefined) this.givenUp.delete(oldest);
+    }
+    this.givenUp.set(id, {
+      what,
+      at,
+      until: timedOut ? Number.POSITIVE_INFINITY : at + this.settleMs,
+      timedOut,
+    });
+  }
+
   /**
-   * Prove everything sent before has been processed: a ping round trip on this connection.
-   * Relies on in-order processing per connection (SPEC.md ENV-006).
+   * Prove everything sent before has been processed: a ping round trip on this connection. That
+   * proof holds for an in-order target only (inOrder); otherwise replies may follow for settleMs.
    */
   async barrier(timeoutMs?: number): Promise<void> {
     const reply = await this.request(
@@ -249,16 +340,55 @@ export class Connection {
       { internal: true, timeoutMs },
     );
     if (reply.type !== 'pong') {
-      throw new ProtocolViolation(this.label, `barrier ping answered with "${reply.type}" instead of "pong"`);
+      const text = JSON.stringify(reply.frame);
+      throw new ProtocolViolation(
+        this.label,
+        `barrier ping answered with "${reply.type}" instead of "pong"`,
+        {
+          kind: 'barrier-not-pong',
+          connection: this.label,
+          at: this.now(),
+          frame: frameHead(text),
+          type: reply.type,
+          ...(reply.id === undefined ? {} : { id: reply.id }),
+          error: isErrorType(reply.type),
+        },
+      );
     }
   }
 
-  /** Stop waiting for a reply to this id (an announcement that got none). A late reply is then unsolicited. */
+  /**
+   * After a barrier: a reply to `pending` that is still on its way on a target that is not in order,
+   * waited for at most the settle window; null when none came (then the request is given up).
+   */
+  async settle(id: string, pending: Promise<Reply>): Promise<Reply | null> {
+    let reply: Reply | null = null;
+    const got = pending.then(
+      (r) => {
+        reply = r;
+      },
+      () => {},
+    );
+    if (this.pending.has(id) && !this.inOrder && this.settleMs > 0) {
+      await waitAtMost(got, this.settleMs);
+    }
+    // Still waiting: given up (a reply may yet come within the window). Else it settled: see how.
+    if (this.pending.has(id)) this.forget(id);
+    else await got;
+    return reply;
+  }
+
+  /**
+   * Stop waiting for a reply to this id (an announcement that got none before a barrier). A reply
+   * that still comes within the settle window is in time; later, it is a late reply (an anomaly).
+   */
   forget(id: string): void {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
-    p.reject(new ProtocolViolation(this.label, `${p.what} was given up`));
+    // Given up now, on the latest barrier: the settle window runs from here.
+    this.giveUp(id, p.what, false);
+    p.reject(new HarnessError(`${this.label}: ${p.what} was given up after a barrier`));
   }
 
   /** Wait for the next frame that carries no id we sent (an error reply to an unparsable frame), or a close. */
@@ -278,6 +408,12 @@ export class Connection {
       };
       this.uncorrelatedWaiters.push(done);
     });
+  }
+
+  /** The answer to an unreadable frame will not be taken any more: a later one is a stray. */
+  abandonUnreadable(): void {
+    if (this.unreadable > 0) this.unreadable--;
+    this.uncorrelatedWaiters.splice(0);
   }
 
   /** Close cleanly and wait (bounded) for the close to complete. */
@@ -301,9 +437,11 @@ export class Connection {
       : Buffer.isBuffer(data)
         ? data
         : Buffer.from(data as ArrayBuffer);
+    const at = this.now();
+    const connection = this.label;
     if (isBinary) {
       this.transcript.record(this.label, 'in', 'binary', buf);
-      this.anomalies.push({ kind: 'binary', length: buf.length });
+      this.anomaly({ kind: 'binary', connection, at, length: buf.length });
       return;
     }
     const text = buf.toString('utf8');
@@ -313,18 +451,14 @@ export class Connection {
     try {
       json = JSON.parse(text);
     } catch {
-      this.anomalies.push({ kind: 'not-json', frame: text.slice(0, 200) });
-      this.failSolePending(`sent a frame that is not JSON: ${text.slice(0, 120)}`);
+      this.anomaly({ kind: 'not-json', connection, at, frame: frameHead(text) });
       return;
     }
     const parsed = isPlainFrame(json)
       ? { success: true as const, data: json }
       : incomingFrame.safeParse(json);
     if (!parsed.success) {
-      this.anomalies.push({ kind: 'not-json', frame: text.slice(0, 200) });
-      this.failSolePending(
-        `sent a frame that is not a JSON object with a string "type": ${text.slice(0, 120)}`,
-      );
+      this.anomaly({ kind: 'not-json', connection, at, frame: frameHead(text) });
       return;
     }
     // "id": null counts as no id; the common frame is used as it is (this is the hot path).
@@ -342,11 +476,7 @@ export class Connection {
     const pending = frame.id === undefined ? undefined : this.pending.get(frame.id);
     if (pending && frame.id !== undefined) {
       this.pending.delete(frame.id);
-      this.answered.add(frame.id);
-      if (this.answered.size > ANSWERED_GENERATION) {
-        this.answeredBefore = this.answered;
-        this.answered = new Set();
-      }
+      this.markAnswered(frame.id);
       pending.resolve(reply);
       return;
     }
@@ -356,36 +486,91 @@ export class Connection {
       this.send({ type: 'pong', ...(frame.id === undefined ? {} : { id: frame.id }), data: {} });
       return;
     }
+    const error = isErrorType(frame.type);
+    const facts = { connection, at, frame: frameHead(text), type: frame.type, error };
+    const known =
+      frame.id !== undefined &&
+      (this.givenUp.has(frame.id) || this.answered.has(frame.id) || this.answeredBefore.has(frame.id));
+    // The answer to a frame the server could read no id from: whatever its id, when it is an error.
+    if (this.unreadable > 0 && (frame.id === undefined || (error && !known))) {
+      this.unreadable--;
+      const waiter = this.uncorrelatedWaiters.shift();
+      if (waiter) waiter(reply);
+      else this.uncorrelatedQueue.push(reply);
+      return;
+    }
     if (frame.id === undefined) {
-      if (this.expectUncorrelated > 0) {
-        this.expectUncorrelated--;
-        const waiter = this.uncorrelatedWaiters.shift();
-        if (waiter) waiter(reply);
-        else this.uncorrelatedQueue.push(reply);
-        return;
+      this.anomaly({ kind: 'no-id', ...facts });
+      return;
+    }
+    const gone = this.givenUp.get(frame.id);
+    if (gone) {
+      this.givenUp.delete(frame.id);
+      this.markAnswered(frame.id);
+      if (gone.timedOut) {
+        // The timeout is the fault already recorded; its reply coming late is no second one.
+        this.transcript.note(this.label, `a reply to ${gone.what} after its timeout`);
+      } else if (at <= gone.until) {
+        this.settledLate.push(gone.what);
+        this.transcript.note(this.label, `a reply to ${gone.what} within the settle window (in time)`);
+      } else {
+        this.anomaly({
+          kind: 'late',
+          ...facts,
+          id: frame.id,
+          request: gone.what,
+          lateByMs: Math.round(at - gone.at),
+        });
       }
-      this.anomalies.push({ kind: 'no-id', frame: text.slice(0, 200) });
-      this.failSolePending(`answered with a frame that carries no id: ${text.slice(0, 160)}`);
       return;
     }
     if (this.answered.has(frame.id) || this.answeredBefore.has(frame.id)) {
-      this.anomalies.push({ kind: 'duplicate', id: frame.id, frame: text.slice(0, 200) });
+      this.anomaly({ kind: 'duplicate', ...facts, id: frame.id });
       return;
     }
-    this.anomalies.push({ kind: 'unsolicited', id: frame.id, frame: text.slice(0, 200) });
-    this.failSolePending(
-      `answered with id "${frame.id}", which no request on this connection carried: ${text.slice(0, 160)}`,
-    );
+    this.anomaly({ kind: 'unsolicited', ...facts, id: frame.id });
   }
 
-  /** With exactly one request outstanding, a reply it cannot be matched to is its reply gone wrong: fail fast. */
-  private failSolePending(message: string): void {
-    const outstanding = [...this.pending.entries()].filter(([, p]) => !p.internal);
-    if (outstanding.length !== 1 || this.pending.size !== 1) return;
-    const [id, p] = outstanding[0]!;
-    this.pending.delete(id);
-    p.reject(new ProtocolViolation(this.label, `waiting for ${p.what}, the target ${message}`));
+  private markAnswered(id: string): void {
+    this.answered.add(id);
+    if (this.answered.size > ANSWERED_GENERATION) {
+      this.answeredBefore = this.answered;
+      this.answered = new Set();
+    }
   }
+
+  /** Record a frame that matched nothing; with exactly one request waiting, it is that reply gone wrong. */
+  private anomaly(a: Anomaly): void {
+    this.anomalies.push(a);
+    if (a.kind === 'duplicate' || a.kind === 'late') return;
+    // While the answer to an unreadable frame is awaited, a wrong frame may be that answer: no guess.
+    if (this.unreadable > 0) return;
+    const waiting = [...this.pending.entries()].filter(([, p]) => !p.keepalive);
+    if (waiting.length !== 1) return;
+    const [id, p] = waiting[0]!;
+    this.pending.delete(id);
+    this.giveUp(id, p.what, true);
+    p.reject(
+      new ProtocolViolation(this.label, `waiting for ${p.what}, the target sent ${describeAnomaly(a)}`, {
+        kind: 'wrong-reply',
+        connection: this.label,
+        at: a.at,
+        request: p.what,
+        sentAt: p.sentAt,
+        anomaly: a,
+      }),
+    );
+  }
+}
+
+/** Wait for `p`, at most `ms`. */
+export async function waitAtMost(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([p, bound]);
+  clearTimeout(timer);
 }
 
 /** What incomingFrame accepts, checked without zod on the hot path (zod only for the rest). */

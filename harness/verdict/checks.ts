@@ -1,5 +1,6 @@
 // One recorded check: the unit every verdict is built from.
 import type {} from 'vitest';
+import type { Cause } from '../client/causes.ts';
 export type CheckOutcome = 'pass' | 'fail' | 'info' | 'not-verified';
 
 export interface CheckRecord {
@@ -15,6 +16,8 @@ export interface CheckRecord {
   readonly transcript?: string;
   /** How to replay it (property-based checks). */
   readonly replay?: string;
+  /** What the target did, as data (the frame, the kind of fault, when), for failures that have one. */
+  readonly cause?: Cause;
 }
 
 declare module 'vitest' {
