@@ -104,6 +104,8 @@ export class Connection {
   private lastSent = Date.now();
   private closeInfo?: CloseInfo;
   readonly anomalies: Anomaly[] = [];
+  /** Called after each reply to a waiting request (settleAll). */
+  private readonly replyListeners = new Set<() => void>();
   readonly serverPings: Reply[] = [];
   /** Replies that came after their request was given up but within the settle window (not faults). */
   readonly settledLate: string[] = [];
@@ -379,6 +381,32 @@ export class Connection {
   }
 
   /**
+   * After a barrier on a target not in order: wait until none of `ids` awaits its reply any more, or
+   * until no reply to any of them came for the settle window (a quiet window, so a long burst still
+   * drains), within the reply bound. At once on an in-order target: the barrier proved it.
+   */
+  async settleAll(ids: readonly string[]): Promise<void> {
+    const waiting = () => ids.some((id) => this.pending.has(id));
+    if (this.inOrder || this.settleMs === 0 || !waiting()) return;
+    let timer: NodeJS.Timeout | undefined;
+    let check: (() => void) | undefined;
+    await waitAtMost(
+      new Promise<void>((resolve) => {
+        const quiet = () => {
+          clearTimeout(timer);
+          timer = setTimeout(resolve, this.settleMs);
+        };
+        check = () => (waiting() ? quiet() : resolve());
+        this.replyListeners.add(check);
+        quiet();
+      }),
+      this.options.timeoutMs,
+    );
+    clearTimeout(timer);
+    if (check) this.replyListeners.delete(check);
+  }
+
+  /**
    * Stop waiting for a reply to this id (an announcement that got none before a barrier). A reply
    * that still comes within the settle window is in time; later, it is a late reply (an anomaly).
    */
@@ -478,6 +506,7 @@ export class Connection {
       this.pending.delete(frame.id);
       this.markAnswered(frame.id);
       pending.resolve(reply);
+      for (const l of this.replyListeners) l();
       return;
     }
     if (frame.type === 'ping') {

@@ -44,7 +44,7 @@ export function orderKnowledge(url: string): OrderKnowledge {
 
 export const PROBE_ROUNDS = 8;
 /** Bounds of the settle window: at least this, at most the reply timeout. */
-export const MIN_SETTLE_MS = 100;
+export const MIN_SETTLE_MS = 200;
 
 /** The settle window from the largest lag seen: four times it and a margin, bounded by the reply timeout. */
 export function settleWindow(maxLagMs: number, timeoutMs: number): number {
