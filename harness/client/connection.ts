@@ -1,24 +1,19 @@
 // One WebSocket connection to an Omega: correlation by id, bounded waits, transcript, keepalive.
 // No protocol semantics beyond the envelope live here (see session.ts).
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import WebSocket, { type RawData } from 'ws';
 import { isErrorType } from '../protocol/messages.ts';
-import { type IncomingFrame, incomingFrame } from '../protocol/schemas.ts';
 import { type Anomaly, describeAnomaly, frameHead } from './causes.ts';
-import {
-  ConnectError,
-  ConnectionClosedError,
-  HarnessError,
-  ProtocolViolation,
-  ReplyTimeoutError,
-} from './errors.ts';
+import { ConnectionClosedError, HarnessError, ProtocolViolation, ReplyTimeoutError } from './errors.ts';
+import { decode, type Reply } from './frames.ts';
+import { IdLedger } from './ledger.ts';
+import { openSocket } from './open.ts';
+import { settleAll, settleOne } from './settling.ts';
 import type { OrderKnowledge } from './order.ts';
 import { Transcript } from './transcript.ts';
+import { waitAtMost } from './wait.ts';
 
-const ANSWERED_GENERATION = 10_000;
-/** Requests given up (after a barrier or a timeout) whose late reply is still recognised. */
-const GIVEN_UP_LIMIT = 10_000;
+export { waitAtMost };
 
 export interface TlsOptions {
   /** PEM file of a CA that signed the target's certificate. */
@@ -49,14 +44,7 @@ export interface Envelope {
   readonly data?: unknown;
 }
 
-export interface Reply {
-  readonly type: string;
-  readonly id?: string;
-  readonly data?: unknown;
-  /** The whole frame as parsed. */
-  readonly frame: Readonly<Record<string, unknown>>;
-  readonly receivedAt: number;
-}
+export type { Reply } from './frames.ts';
 
 export type { Anomaly } from './causes.ts';
 
@@ -73,16 +61,6 @@ interface Pending {
   readonly keepalive: boolean;
 }
 
-/** A request no longer awaited: its reply, if it still comes, is late, not stray. */
-interface GivenUp {
-  readonly what: string;
-  /** Transcript time it was given up. */
-  readonly at: number;
-  /** Transcript time until which a reply is still in time (the settle window); Infinity after a timeout. */
-  readonly until: number;
-  readonly timedOut: boolean;
-}
-
 export interface CloseInfo {
   readonly code: number;
   readonly reason: string;
@@ -90,10 +68,8 @@ export interface CloseInfo {
 
 export class Connection {
   private readonly pending = new Map<string, Pending>();
-  /** Ids already answered, to tell a doubled reply from a stray one: two generations, so it stays bounded. */
-  private answered = new Set<string>();
-  private answeredBefore = new Set<string>();
-  private readonly givenUp = new Map<string, GivenUp>();
+  /** Ids answered or given up, to tell a doubled or late reply from a stray one. */
+  private readonly ledger = new IdLedger();
   private readonly uncorrelatedWaiters: Array<(r: Reply | CloseInfo) => void> = [];
   private readonly uncorrelatedQueue: Reply[] = [];
   /** Frames sent that the server can read no id from, whose answer has not come yet. */
@@ -172,50 +148,10 @@ export class Connection {
     return this.transcript.now();
   }
 
-  static open(url: string, options: ConnectionOptions): Promise<Connection> {
+  static async open(url: string, options: ConnectionOptions): Promise<Connection> {
     const transcript = options.transcript ?? new Transcript();
-    const opts = { ...options, transcript };
-    const connectTimeoutMs = options.connectTimeoutMs ?? options.timeoutMs;
-    const failed = (message: string) =>
-      new ConnectError(message, {
-        kind: 'connect-failed',
-        connection: options.label,
-        url,
-        message,
-      });
-    return new Promise((resolve, reject) => {
-      let ws: WebSocket;
-      try {
-        ws = new WebSocket(url, {
-          maxPayload: options.maxPayload ?? 16 * 1024 * 1024,
-          handshakeTimeout: connectTimeoutMs,
-          ...(options.tls?.caFile ? { ca: readFileSync(options.tls.caFile) } : {}),
-          ...(options.tls?.insecure ? { rejectUnauthorized: false } : {}),
-        });
-      } catch (e) {
-        reject(failed(`${options.label}: cannot connect to ${url}: ${(e as Error).message}`));
-        return;
-      }
-      const timer = setTimeout(() => {
-        ws.terminate();
-        reject(failed(`${options.label}: no WebSocket connection to ${url} within ${connectTimeoutMs} ms`));
-      }, connectTimeoutMs);
-      ws.once('open', () => {
-        clearTimeout(timer);
-        transcript.record(options.label, 'event', 'open', `open ${url}`);
-        resolve(new Connection(ws, opts));
-      });
-      ws.once('error', (err) => {
-        clearTimeout(timer);
-        reject(failed(`${options.label}: cannot connect to ${url}: ${err.message}`));
-      });
-      ws.once('unexpected-response', (_req, res) => {
-        clearTimeout(timer);
-        reject(
-          failed(`${options.label}: ${url} answered HTTP ${res.statusCode} instead of a WebSocket upgrade`),
-        );
-      });
-    });
+    const ws = await openSocket(url, options, transcript);
+    return new Connection(ws, { ...options, transcript });
   }
 
   /**
@@ -313,23 +249,11 @@ export class Connection {
 
   /** Transcript time until which a reply to a request given up is still in time (0: none is). */
   settlingUntil(): number {
-    let until = 0;
-    for (const g of this.givenUp.values()) if (!g.timedOut && g.until > until) until = g.until;
-    return until;
+    return this.ledger.settlingUntil();
   }
 
   private giveUp(id: string, what: string, timedOut: boolean): void {
-    const at = this.now();
-    if (this.givenUp.size >= GIVEN_UP_LIMIT) {
-      const oldest = this.givenUp.keys().next().value;
-      if (oldest !== undefined) this.givenUp.delete(oldest);
-    }
-    this.givenUp.set(id, {
-      what,
-      at,
-      until: timedOut ? Number.POSITIVE_INFINITY : at + this.settleMs,
-      timedOut,
-    });
+    this.ledger.giveUp(id, what, this.now(), this.settleMs, timedOut);
   }
 
   /**
@@ -359,51 +283,25 @@ export class Connection {
     }
   }
 
-  /**
-   * After a barrier: a reply to `pending` that is still on its way on a target that is not in order,
-   * waited for at most the settle window; null when none came (then the request is given up).
-   */
-  async settle(id: string, pending: Promise<Reply>): Promise<Reply | null> {
-    let reply: Reply | null = null;
-    const got = pending.then(
-      (r) => {
-        reply = r;
-      },
-      () => {},
-    );
-    if (this.pending.has(id) && !this.inOrder && this.settleMs > 0) {
-      await waitAtMost(got, this.settleMs);
-    }
-    // Still waiting: given up (a reply may yet come within the window). Else it settled: see how.
-    if (this.pending.has(id)) this.forget(id);
-    else await got;
-    return reply;
+  /** After a barrier: the reply to `id` if it comes within the settle window, else null (settling.ts). */
+  settle(id: string, pending: Promise<Reply>): Promise<Reply | null> {
+    return settleOne(this, id, pending);
   }
 
-  /**
-   * After a barrier on a target not in order: wait until none of `ids` awaits its reply any more, or
-   * until no reply to any of them came for the settle window (a quiet window, so a long burst still
-   * drains), within the reply bound. At once on an in-order target: the barrier proved it.
-   */
-  async settleAll(ids: readonly string[]): Promise<void> {
-    const waiting = () => ids.some((id) => this.pending.has(id));
-    if (this.inOrder || this.settleMs === 0 || !waiting()) return;
-    let timer: NodeJS.Timeout | undefined;
-    let check: (() => void) | undefined;
-    await waitAtMost(
-      new Promise<void>((resolve) => {
-        const quiet = () => {
-          clearTimeout(timer);
-          timer = setTimeout(resolve, this.settleMs);
-        };
-        check = () => (waiting() ? quiet() : resolve());
-        this.replyListeners.add(check);
-        quiet();
-      }),
-      this.options.timeoutMs,
-    );
-    clearTimeout(timer);
-    if (check) this.replyListeners.delete(check);
+  /** After a barrier: wait until none of `ids` awaits its reply, or a quiet settle window (settling.ts). */
+  settleAll(ids: readonly string[]): Promise<void> {
+    return settleAll(this, ids);
+  }
+
+  /** Whether a reply to this id is still awaited. */
+  isWaiting(id: string): boolean {
+    return this.pending.has(id);
+  }
+
+  /** Call `listener` after each reply to a waiting request; returns the way to stop. */
+  onReply(listener: () => void): () => void {
+    this.replyListeners.add(listener);
+    return () => this.replyListeners.delete(listener);
   }
 
   /**
@@ -460,112 +358,61 @@ export class Connection {
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
-    const buf = Array.isArray(data)
-      ? Buffer.concat(data)
-      : Buffer.isBuffer(data)
-        ? data
-        : Buffer.from(data as ArrayBuffer);
+    const d = decode(data, isBinary);
     const at = this.now();
     const connection = this.label;
-    if (isBinary) {
-      this.transcript.record(this.label, 'in', 'binary', buf);
-      this.anomaly({ kind: 'binary', connection, at, length: buf.length });
+    if (d.kind === 'binary') {
+      this.transcript.record(this.label, 'in', 'binary', d.bytes);
+      this.anomaly({ kind: 'binary', connection, at, length: d.bytes.length });
       return;
     }
-    const text = buf.toString('utf8');
     // Decoded once; the bytes themselves go to the transcript only when they are not valid UTF-8.
-    this.transcript.record(this.label, 'in', 'text', Buffer.byteLength(text) === buf.length ? text : buf);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      this.anomaly({ kind: 'not-json', connection, at, frame: frameHead(text) });
+    const valid = Buffer.byteLength(d.text) === d.bytes.length;
+    this.transcript.record(this.label, 'in', 'text', valid ? d.text : d.bytes);
+    if (d.kind === 'not-json') {
+      this.anomaly({ kind: 'not-json', connection, at, frame: frameHead(d.text) });
       return;
     }
-    const parsed = isPlainFrame(json)
-      ? { success: true as const, data: json }
-      : incomingFrame.safeParse(json);
-    if (!parsed.success) {
-      this.anomaly({ kind: 'not-json', connection, at, frame: frameHead(text) });
-      return;
-    }
-    // "id": null counts as no id; the common frame is used as it is (this is the hot path).
-    const frame =
-      parsed.data.id === null
-        ? { ...parsed.data, id: undefined }
-        : (parsed.data as typeof parsed.data & { id?: string });
-    const reply: Reply = {
-      type: frame.type,
-      id: frame.id,
-      data: frame.data,
-      frame: frame as Record<string, unknown>,
-      receivedAt: Date.now(),
-    };
-    const pending = frame.id === undefined ? undefined : this.pending.get(frame.id);
-    if (pending && frame.id !== undefined) {
-      this.pending.delete(frame.id);
-      this.markAnswered(frame.id);
+    const reply = d.reply;
+    const id = reply.id;
+    const pending = id === undefined ? undefined : this.pending.get(id);
+    if (pending && id !== undefined) {
+      this.pending.delete(id);
+      this.ledger.markAnswered(id);
       pending.resolve(reply);
       for (const l of this.replyListeners) l();
       return;
     }
-    if (frame.type === 'ping') {
+    if (reply.type === 'ping') {
       // The Omega's heartbeat: answer it, never count it as a reply.
       this.serverPings.push(reply);
-      this.send({ type: 'pong', ...(frame.id === undefined ? {} : { id: frame.id }), data: {} });
+      this.send({ type: 'pong', ...(id === undefined ? {} : { id }), data: {} });
       return;
     }
-    const error = isErrorType(frame.type);
-    const facts = { connection, at, frame: frameHead(text), type: frame.type, error };
-    const known =
-      frame.id !== undefined &&
-      (this.givenUp.has(frame.id) || this.answered.has(frame.id) || this.answeredBefore.has(frame.id));
+    const error = isErrorType(reply.type);
+    const facts = { connection, at, frame: frameHead(d.text), type: reply.type, error };
     // The answer to a frame the server could read no id from: whatever its id, when it is an error.
-    if (this.unreadable > 0 && (frame.id === undefined || (error && !known))) {
+    if (this.unreadable > 0 && (id === undefined || (error && !this.ledger.knows(id)))) {
       this.unreadable--;
       const waiter = this.uncorrelatedWaiters.shift();
       if (waiter) waiter(reply);
       else this.uncorrelatedQueue.push(reply);
       return;
     }
-    if (frame.id === undefined) {
-      this.anomaly({ kind: 'no-id', ...facts });
-      return;
-    }
-    const gone = this.givenUp.get(frame.id);
-    if (gone) {
-      this.givenUp.delete(frame.id);
-      this.markAnswered(frame.id);
-      if (gone.timedOut) {
-        // The timeout is the fault already recorded; its reply coming late is no second one.
-        this.transcript.note(this.label, `a reply to ${gone.what} after its timeout`);
-      } else if (at <= gone.until) {
-        this.settledLate.push(gone.what);
-        this.transcript.note(this.label, `a reply to ${gone.what} within the settle window (in time)`);
-      } else {
-        this.anomaly({
-          kind: 'late',
-          ...facts,
-          id: frame.id,
-          request: gone.what,
-          lateByMs: Math.round(at - gone.at),
-        });
-      }
-      return;
-    }
-    if (this.answered.has(frame.id) || this.answeredBefore.has(frame.id)) {
-      this.anomaly({ kind: 'duplicate', ...facts, id: frame.id });
-      return;
-    }
-    this.anomaly({ kind: 'unsolicited', ...facts, id: frame.id });
-  }
-
-  private markAnswered(id: string): void {
-    this.answered.add(id);
-    if (this.answered.size > ANSWERED_GENERATION) {
-      this.answeredBefore = this.answered;
-      this.answered = new Set();
-    }
+    if (id === undefined) return this.anomaly({ kind: 'no-id', ...facts });
+    const gone = this.ledger.takeGivenUp(id);
+    if (gone?.timedOut) {
+      // The timeout is the fault already recorded; its reply coming late is no second one.
+      this.transcript.note(this.label, `a reply to ${gone.what} after its timeout`);
+    } else if (gone && at <= gone.until) {
+      this.settledLate.push(gone.what);
+      this.transcript.note(this.label, `a reply to ${gone.what} within the settle window (in time)`);
+    } else if (gone) {
+      const lateByMs = Math.round(at - gone.at);
+      this.anomaly({ kind: 'late', ...facts, id, request: gone.what, lateByMs });
+    } else if (this.ledger.wasAnswered(id)) {
+      this.anomaly({ kind: 'duplicate', ...facts, id });
+    } else this.anomaly({ kind: 'unsolicited', ...facts, id });
   }
 
   /** Record a frame that matched nothing; with exactly one request waiting, it is that reply gone wrong. */
@@ -590,23 +437,6 @@ export class Connection {
       }),
     );
   }
-}
-
-/** Wait for `p`, at most `ms`. */
-export async function waitAtMost(p: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  await Promise.race([p, bound]);
-  clearTimeout(timer);
-}
-
-/** What incomingFrame accepts, checked without zod on the hot path (zod only for the rest). */
-function isPlainFrame(json: unknown): json is IncomingFrame {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
-  const o = json as { type?: unknown; id?: unknown };
-  return typeof o.type === 'string' && (o.id === undefined || o.id === null || typeof o.id === 'string');
 }
 
 export const isCloseInfo = (r: Reply | CloseInfo | 'timeout'): r is CloseInfo =>
