@@ -61,6 +61,14 @@ interface Pending {
   readonly keepalive: boolean;
 }
 
+/** A reply to a request given up: in the settle window, after a timeout, or late (then also an anomaly). */
+export interface LateReply {
+  readonly id: string;
+  readonly what: string;
+  readonly afterTimeout: boolean;
+  readonly inWindow: boolean;
+}
+
 export interface CloseInfo {
   readonly code: number;
   readonly reason: string;
@@ -83,8 +91,8 @@ export class Connection {
   /** Called after each reply to a waiting request (settleAll). */
   private readonly replyListeners = new Set<() => void>();
   readonly serverPings: Reply[] = [];
-  /** Replies that came after their request was given up but within the settle window (not faults). */
-  readonly settledLate: string[] = [];
+  /** Every reply that came after its request was given up (a barrier, a timeout, a wrong frame first). */
+  readonly lateReplies: LateReply[] = [];
   readonly closed: Promise<CloseInfo>;
   readonly transcript: Transcript;
 
@@ -401,15 +409,17 @@ export class Connection {
     }
     if (id === undefined) return this.anomaly({ kind: 'no-id', ...facts });
     const gone = this.ledger.takeGivenUp(id);
-    if (gone?.timedOut) {
-      // The timeout is the fault already recorded; its reply coming late is no second one.
-      this.transcript.note(this.label, `a reply to ${gone.what} after its timeout`);
-    } else if (gone && at <= gone.until) {
-      this.settledLate.push(gone.what);
-      this.transcript.note(this.label, `a reply to ${gone.what} within the settle window (in time)`);
-    } else if (gone) {
-      const lateByMs = Math.round(at - gone.at);
-      this.anomaly({ kind: 'late', ...facts, id, request: gone.what, lateByMs });
+    if (gone) {
+      const inWindow = !gone.timedOut && at <= gone.until;
+      this.lateReplies.push({ id, what: gone.what, afterTimeout: gone.timedOut, inWindow });
+      // After a timeout the timeout is the fault already recorded; within the window it is in time.
+      if (gone.timedOut || inWindow) {
+        const why = gone.timedOut ? 'after it was given up (timeout)' : 'within the settle window (in time)';
+        this.transcript.note(this.label, `a reply to ${gone.what} ${why}`);
+      } else {
+        const lateByMs = Math.round(at - gone.at);
+        this.anomaly({ kind: 'late', ...facts, id, request: gone.what, lateByMs });
+      }
     } else if (this.ledger.wasAnswered(id)) {
       this.anomaly({ kind: 'duplicate', ...facts, id });
     } else this.anomaly({ kind: 'unsolicited', ...facts, id });
