@@ -46,6 +46,12 @@ export interface Envelope {
 
 export type { Reply } from './frames.ts';
 
+/** A frame sent on purpose without the envelope's shape (bad input): any fields of any type, no cast. */
+export interface RawEnvelope {
+  readonly id?: string;
+  readonly [field: string]: unknown;
+}
+
 export type { Anomaly } from './causes.ts';
 
 interface Pending {
@@ -179,7 +185,7 @@ export class Connection {
   }
 
   /** Send an envelope without waiting; an id is assigned when missing. */
-  send(envelope: Envelope): string {
+  send(envelope: Envelope | RawEnvelope): string {
     let e = envelope;
     if (e.id === undefined) e = { ...e, id: randomUUID() };
     const id = e.id as string;
@@ -192,11 +198,11 @@ export class Connection {
 
   /** Send an envelope and wait (bounded) for the reply carrying its id. */
   request(
-    envelope: Envelope,
+    envelope: Envelope | RawEnvelope,
     opts: { timeoutMs?: number; internal?: boolean; keepalive?: boolean } = {},
   ): Promise<Reply> {
     const id = envelope.id ?? randomUUID();
-    const what = `${envelope.type} (id ${id})`;
+    const what = `${typeof envelope.type === 'string' ? envelope.type : 'a frame without a string type'} (id ${id})`;
     if (this.closeInfo) {
       return Promise.reject(
         new ConnectionClosedError(this.label, what, this.closeInfo.code, this.closeInfo.reason, this.now()),
