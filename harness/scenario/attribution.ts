@@ -56,12 +56,14 @@ export async function sweep(t: Recorder, sessions: readonly OmikronSession[]): P
   // On a target not in order, replies to requests given up may still come: wait out their window.
   const until = Math.max(0, ...open.map((s) => s.connection.settlingUntil() - s.connection.now()));
   if (until > 0) await new Promise((r) => setTimeout(r, until));
+  let charged = 0;
   open.forEach((s, i) => {
     const failed = barriers[i];
     if (failed !== null) {
       // A session the scenario left refused or closing owes no pong.
       if (!s.authenticated || failed instanceof ConnectionClosedError || !s.connection.isOpen) return;
       const cause = causeOf(failed);
+      charged++;
       t.charge(
         cause,
         `after the scenario, ${s.label} did not answer the barrier ping: ${describeCause(cause)}`,
@@ -69,11 +71,12 @@ export async function sweep(t: Recorder, sessions: readonly OmikronSession[]): P
       return;
     }
     for (const a of s.connection.anomalies) {
-      if (!t.isCharged(a))
-        t.charge(a, `${s.label}: ${describeAnomaly(a)}`, 'frame' in a ? a.frame : undefined);
+      if (t.isCharged(a)) continue;
+      charged++;
+      t.charge(a, `${s.label}: ${describeAnomaly(a)}`, 'frame' in a ? a.frame : undefined);
     }
     if (s.connection.serverPings.length > 0)
       t.info('SES-008', `the server sent heartbeat pings (${s.connection.serverPings.length} seen)`);
   });
-  t.pass('ENV-003', 'no reply was missing, doubled or stray');
+  if (charged === 0) t.pass('ENV-003', 'no reply was missing, doubled or stray');
 }
