@@ -5,6 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { Anomaly, Cause } from '../harness/client/causes.ts';
+import { ALTERNATIVES } from '../fixtures/alternatives/catalogue.ts';
+import { REFERENCE } from '../fixtures/reference/behaviours.ts';
+import { ReferenceOmega } from '../fixtures/reference/server.ts';
 import { Connection } from '../harness/client/connection.ts';
 import { ProtocolViolation, ReplyTimeoutError } from '../harness/client/errors.ts';
 import { OrderKnowledge, probeOrder } from '../harness/client/order.ts';
@@ -251,6 +254,32 @@ describe('bounded waits name their cause', () => {
     ]);
     expect(t.checks[0]!.cause?.kind).toBe('timeout');
     await c.close();
+  });
+});
+
+describe('the concurrent-random-delay alternative', () => {
+  it('is in the catalogue and really answers out of order: its pongs overtake queries', async () => {
+    const alt = ALTERNATIVES.find((a) => a.name === 'concurrent-random-delay');
+    expect(alt).toBeDefined();
+    const identities = fixtureIdentities();
+    const omega = await ReferenceOmega.start({
+      dialect: 'seed',
+      trusted: identities,
+      behaviours: { ...REFERENCE, ...alt!.override(REFERENCE) },
+    });
+    try {
+      const s = await OmikronSession.connect(
+        { url: omega.url, dialect: 'seed', connection: { timeoutMs: 3000, keepaliveMs: 0 } },
+        identities[0]!,
+        'alt',
+      );
+      const found = await probeOrder(s.connection, 2 ** 50);
+      expect(found.inOrder).toBe(false);
+      expect(found.maxLagMs).toBeLessThan(1000);
+      await s.close();
+    } finally {
+      await omega.stop();
+    }
   });
 });
 
