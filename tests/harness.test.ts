@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { ReferenceOmega } from '../fixtures/reference/server.ts';
 import { Connection } from '../harness/client/connection.ts';
-import { ConnectError, ReplyTimeoutError } from '../harness/client/errors.ts';
+import { ConnectError, ProtocolViolation, ReplyTimeoutError } from '../harness/client/errors.ts';
 import { HandshakeError, OmikronSession } from '../harness/client/session.ts';
 import { TRANSCRIPT_HEAD_BYTES } from '../harness/client/transcript.ts';
 import { generateRawKeyPair } from '../harness/crypto/x448.ts';
@@ -122,9 +122,12 @@ describe('harness bounds', () => {
       keepaliveMs: 0,
     });
     const started = Date.now();
-    await expect(c.request({ type: 'get_register' })).rejects.toThrow(
-      /which no request on this connection carried/,
-    );
+    const err = await c.request({ type: 'get_register' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProtocolViolation);
+    expect((err as ProtocolViolation).cause).toMatchObject({
+      kind: 'wrong-reply',
+      anomaly: { kind: 'unsolicited', id: 'not-yours', type: 'success', error: false },
+    });
     expect(Date.now() - started).toBeLessThan(1000);
     await c.close();
     liar.close();

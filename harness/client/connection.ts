@@ -1,13 +1,19 @@
 // One WebSocket connection to an Omega: correlation by id, bounded waits, transcript, keepalive.
 // No protocol semantics beyond the envelope live here (see session.ts).
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import WebSocket, { type RawData } from 'ws';
-import { type IncomingFrame, incomingFrame } from '../protocol/schemas.ts';
-import { ConnectError, ConnectionClosedError, ProtocolViolation, ReplyTimeoutError } from './errors.ts';
+import { isErrorType } from '../protocol/messages.ts';
+import { type Anomaly, describeAnomaly, frameHead } from './causes.ts';
+import { ConnectionClosedError, HarnessError, ProtocolViolation, ReplyTimeoutError } from './errors.ts';
+import { decode, type Reply } from './frames.ts';
+import { IdLedger } from './ledger.ts';
+import { openSocket } from './open.ts';
+import { settleAll, settleOne } from './settling.ts';
+import type { OrderKnowledge } from './order.ts';
 import { Transcript } from './transcript.ts';
+import { waitAtMost } from './wait.ts';
 
-const ANSWERED_GENERATION = 10_000;
+export { waitAtMost };
 
 export interface TlsOptions {
   /** PEM file of a CA that signed the target's certificate. */
@@ -26,6 +32,8 @@ export interface ConnectionOptions {
   readonly maxPayload?: number;
   /** Send our own ping when idle this long, so long runs are not dropped as idle. 0 disables. */
   readonly keepaliveMs?: number;
+  /** Whether the target keeps order, once probed (harness/client/order.ts); unknown counts as in order. */
+  readonly order?: OrderKnowledge;
 }
 
 export interface Envelope {
@@ -36,21 +44,15 @@ export interface Envelope {
   readonly data?: unknown;
 }
 
-export interface Reply {
-  readonly type: string;
+export type { Reply } from './frames.ts';
+
+/** A frame sent on purpose without the envelope's shape (bad input): any fields of any type, no cast. */
+export interface RawEnvelope {
   readonly id?: string;
-  readonly data?: unknown;
-  /** The whole frame as parsed. */
-  readonly frame: Readonly<Record<string, unknown>>;
-  readonly receivedAt: number;
+  readonly [field: string]: unknown;
 }
 
-export type Anomaly =
-  | { readonly kind: 'unsolicited'; readonly id: string; readonly frame: string }
-  | { readonly kind: 'duplicate'; readonly id: string; readonly frame: string }
-  | { readonly kind: 'no-id'; readonly frame: string }
-  | { readonly kind: 'not-json'; readonly frame: string }
-  | { readonly kind: 'binary'; readonly length: number };
+export type { Anomaly } from './causes.ts';
 
 interface Pending {
   readonly what: string;
@@ -59,7 +61,18 @@ interface Pending {
   /** performance.now() past which the request has timed out (one sweep timer per connection). */
   readonly deadline: number;
   readonly timeoutMs: number;
-  readonly internal: boolean;
+  /** Transcript time it was sent. */
+  readonly sentAt: number;
+  /** The harness's own keepalive ping: never taken for the sole request a wrong frame belongs to. */
+  readonly keepalive: boolean;
+}
+
+/** A reply to a request given up: in the settle window, after a timeout, or late (then also an anomaly). */
+export interface LateReply {
+  readonly id: string;
+  readonly what: string;
+  readonly afterTimeout: boolean;
+  readonly inWindow: boolean;
 }
 
 export interface CloseInfo {
@@ -69,12 +82,12 @@ export interface CloseInfo {
 
 export class Connection {
   private readonly pending = new Map<string, Pending>();
-  /** Ids already answered, to tell a doubled reply from a stray one: two generations, so it stays bounded. */
-  private answered = new Set<string>();
-  private answeredBefore = new Set<string>();
+  /** Ids answered or given up, to tell a doubled or late reply from a stray one. */
+  private readonly ledger = new IdLedger();
   private readonly uncorrelatedWaiters: Array<(r: Reply | CloseInfo) => void> = [];
   private readonly uncorrelatedQueue: Reply[] = [];
-  private expectUncorrelated = 0;
+  /** Frames sent that the server can read no id from, whose answer has not come yet. */
+  private unreadable = 0;
   private keepalive?: NodeJS.Timeout;
   private sweepTimer?: NodeJS.Timeout;
   private sweepAt: number | undefined;
@@ -82,7 +95,11 @@ export class Connection {
   private closeInfo?: CloseInfo;
   private socketError?: string;
   readonly anomalies: Anomaly[] = [];
+  /** Called after each reply to a waiting request (settleAll). */
+  private readonly replyListeners = new Set<() => void>();
   readonly serverPings: Reply[] = [];
+  /** Every reply that came after its request was given up (a barrier, a timeout, a wrong frame first). */
+  readonly lateReplies: LateReply[] = [];
   readonly closed: Promise<CloseInfo>;
   readonly transcript: Transcript;
 
@@ -99,8 +116,9 @@ export class Connection {
         clearInterval(this.keepalive);
         clearTimeout(this.sweepTimer);
         this.transcript.record(this.label, 'event', 'close', `close ${code} ${info.reason}`);
+        const at = this.now();
         for (const [, p] of this.pending) {
-          p.reject(new ConnectionClosedError(this.label, p.what, code, info.reason));
+          p.reject(new ConnectionClosedError(this.label, p.what, code, info.reason, at));
         }
         this.pending.clear();
         for (const w of this.uncorrelatedWaiters.splice(0)) w(info);
@@ -116,7 +134,7 @@ export class Connection {
     if (every > 0) {
       this.keepalive = setInterval(() => {
         if (Date.now() - this.lastSent >= every && this.isOpen) {
-          this.request({ type: 'ping', data: { last_ping: -1 } }, { internal: true }).catch(() => {});
+          this.request({ type: 'ping', data: { last_ping: -1 } }, { keepalive: true }).catch(() => {});
         }
       }, every).unref();
     }
@@ -134,65 +152,45 @@ export class Connection {
     return this.closeInfo;
   }
 
-  static open(url: string, options: ConnectionOptions): Promise<Connection> {
-    const transcript = options.transcript ?? new Transcript();
-    const opts = { ...options, transcript };
-    const connectTimeoutMs = options.connectTimeoutMs ?? options.timeoutMs;
-    return new Promise((resolve, reject) => {
-      let ws: WebSocket;
-      try {
-        ws = new WebSocket(url, {
-          maxPayload: options.maxPayload ?? 16 * 1024 * 1024,
-          handshakeTimeout: connectTimeoutMs,
-          ...(options.tls?.caFile ? { ca: readFileSync(options.tls.caFile) } : {}),
-          ...(options.tls?.insecure ? { rejectUnauthorized: false } : {}),
-        });
-      } catch (e) {
-        reject(new ConnectError(`${options.label}: cannot connect to ${url}: ${(e as Error).message}`));
-        return;
-      }
-      const timer = setTimeout(() => {
-        ws.terminate();
-        reject(
-          new ConnectError(
-            `${options.label}: no WebSocket connection to ${url} within ${connectTimeoutMs} ms`,
-          ),
-        );
-      }, connectTimeoutMs);
-      ws.once('open', () => {
-        clearTimeout(timer);
-        transcript.record(options.label, 'event', 'open', `open ${url}`);
-        resolve(new Connection(ws, opts));
-      });
-      ws.once('error', (err) => {
-        clearTimeout(timer);
-        reject(new ConnectError(`${options.label}: cannot connect to ${url}: ${err.message}`));
-      });
-      ws.once('unexpected-response', (_req, res) => {
-        clearTimeout(timer);
-        reject(
-          new ConnectError(
-            `${options.label}: ${url} answered HTTP ${res.statusCode} instead of a WebSocket upgrade`,
-          ),
-        );
-      });
-    });
+  /** Whether the target showed it keeps this connection's order (probed once per run; unknown: yes). */
+  get inOrder(): boolean {
+    return this.options.order?.inOrder ?? true;
   }
 
-  /** Send a frame as it is (text or binary), for bad-input scenarios. */
+  /** How long after a barrier a reply to an earlier request may still come: 0 for an in-order target. */
+  get settleMs(): number {
+    return this.options.order?.settleMs ?? 0;
+  }
+
+  /** Milliseconds on the transcript's clock (causes carry these, so a vendor finds the frame). */
+  now(): number {
+    return this.transcript.now();
+  }
+
+  static async open(url: string, options: ConnectionOptions): Promise<Connection> {
+    const transcript = options.transcript ?? new Transcript();
+    const ws = await openSocket(url, options, transcript);
+    return new Connection(ws, { ...options, transcript });
+  }
+
+  /**
+   * Send a frame as it is (text or binary), for bad-input scenarios. `expectUncorrelatedReply`
+   * (default true): the server can read no id from it, so the next error* frame whose id matches
+   * no request (or the next frame without an id) is its answer, whatever its id.
+   */
   sendRaw(
     payload: string | Buffer,
     opts: { binary?: boolean; expectUncorrelatedReply?: boolean } = {},
   ): void {
     const binary = opts.binary ?? Buffer.isBuffer(payload);
-    if (opts.expectUncorrelatedReply ?? true) this.expectUncorrelated++;
+    if (opts.expectUncorrelatedReply ?? true) this.unreadable++;
     this.transcript.record(this.label, 'out', binary ? 'binary' : 'text', payload);
     this.lastSent = Date.now();
     this.ws.send(payload, { binary });
   }
 
   /** Send an envelope without waiting; an id is assigned when missing. */
-  send(envelope: Envelope): string {
+  send(envelope: Envelope | RawEnvelope): string {
     let e = envelope;
     if (e.id === undefined) e = { ...e, id: randomUUID() };
     const id = e.id as string;
@@ -203,19 +201,31 @@ export class Connection {
     return id;
   }
 
-  /** Send an envelope and wait for the reply carrying its id. */
-  request(envelope: Envelope, opts: { timeoutMs?: number; internal?: boolean } = {}): Promise<Reply> {
+  /** Send an envelope and wait (bounded) for the reply carrying its id. */
+  request(
+    envelope: Envelope | RawEnvelope,
+    opts: { timeoutMs?: number; internal?: boolean; keepalive?: boolean } = {},
+  ): Promise<Reply> {
     const id = envelope.id ?? randomUUID();
-    const what = `${envelope.type} (id ${id})`;
+    const what = `${typeof envelope.type === 'string' ? envelope.type : 'a frame without a string type'} (id ${id})`;
     if (this.closeInfo) {
       return Promise.reject(
-        new ConnectionClosedError(this.label, what, this.closeInfo.code, this.closeInfo.reason),
+        new ConnectionClosedError(this.label, what, this.closeInfo.code, this.closeInfo.reason, this.now()),
       );
     }
     const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
     const deadline = performance.now() + timeoutMs;
+    const sentAt = this.now();
     const promise = new Promise<Reply>((resolve, reject) => {
-      this.pending.set(id, { what, resolve, reject, deadline, timeoutMs, internal: opts.internal ?? false });
+      this.pending.set(id, {
+        what,
+        resolve,
+        reject,
+        deadline,
+        timeoutMs,
+        sentAt,
+        keepalive: opts.keepalive ?? false,
+      });
     });
     this.armSweep(deadline);
     this.send(envelope.id === id ? envelope : { ...envelope, id });
@@ -237,16 +247,37 @@ export class Connection {
     for (const [id, p] of this.pending) {
       if (p.deadline <= now) {
         this.pending.delete(id);
+        this.giveUp(id, p.what, true);
         this.transcript.note(this.label, `timeout: no reply to ${p.what} after ${p.timeoutMs} ms`);
-        p.reject(new ReplyTimeoutError(this.label, p.what, p.timeoutMs));
+        const strays = this.anomalies.filter((a) => a.at >= p.sentAt);
+        p.reject(
+          new ReplyTimeoutError(this.label, p.what, p.timeoutMs, {
+            kind: 'timeout',
+            connection: this.label,
+            at: this.now(),
+            request: p.what,
+            sentAt: p.sentAt,
+            timeoutMs: p.timeoutMs,
+            strays,
+          }),
+        );
       } else if (p.deadline < next) next = p.deadline;
     }
     if (next !== Number.POSITIVE_INFINITY) this.armSweep(next);
   }
 
+  /** Transcript time until which a reply to a request given up is still in time (0: none is). */
+  settlingUntil(): number {
+    return this.ledger.settlingUntil();
+  }
+
+  private giveUp(id: string, what: string, timedOut: boolean): void {
+    this.ledger.giveUp(id, what, this.now(), this.settleMs, timedOut);
+  }
+
   /**
-   * Prove everything sent before has been processed: a ping round trip on this connection.
-   * Relies on in-order processing per connection (SPEC.md ENV-006).
+   * Prove everything sent before has been processed: a ping round trip on this connection. That
+   * proof holds for an in-order target only (inOrder); otherwise replies may follow for settleMs.
    */
   async barrier(timeoutMs?: number): Promise<void> {
     const reply = await this.request(
@@ -254,16 +285,55 @@ export class Connection {
       { internal: true, timeoutMs },
     );
     if (reply.type !== 'pong') {
-      throw new ProtocolViolation(this.label, `barrier ping answered with "${reply.type}" instead of "pong"`);
+      const text = JSON.stringify(reply.frame);
+      throw new ProtocolViolation(
+        this.label,
+        `barrier ping answered with "${reply.type}" instead of "pong"`,
+        {
+          kind: 'barrier-not-pong',
+          connection: this.label,
+          at: this.now(),
+          frame: frameHead(text),
+          type: reply.type,
+          ...(reply.id === undefined ? {} : { id: reply.id }),
+          error: isErrorType(reply.type),
+        },
+      );
     }
   }
 
-  /** Stop waiting for a reply to this id (an announcement that got none). A late reply is then unsolicited. */
+  /** After a barrier: the reply to `id` if it comes within the settle window, else null (settling.ts). */
+  settle(id: string, pending: Promise<Reply>): Promise<Reply | null> {
+    return settleOne(this, id, pending);
+  }
+
+  /** After a barrier: wait until none of `ids` awaits its reply, or a quiet settle window (settling.ts). */
+  settleAll(ids: readonly string[]): Promise<void> {
+    return settleAll(this, ids);
+  }
+
+  /** Whether a reply to this id is still awaited. */
+  isWaiting(id: string): boolean {
+    return this.pending.has(id);
+  }
+
+  /** Call `listener` after each reply to a waiting request; returns the way to stop. */
+  onReply(listener: () => void): () => void {
+    this.replyListeners.add(listener);
+    return () => this.replyListeners.delete(listener);
+  }
+
+  /**
+   * Stop waiting for a reply to this id (an announcement that got none before a barrier). A reply
+   * that still comes within the settle window is in time; later, it is a late reply (an anomaly).
+   */
   forget(id: string): void {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
-    p.reject(new ProtocolViolation(this.label, `${p.what} was given up`));
+    // Given up now, on the latest barrier: the settle window runs from here.
+    this.giveUp(id, p.what, false);
+    p.reject(new HarnessError(`${this.label}: ${p.what} was given up after a barrier`));
   }
 
   /** Wait for the next frame that carries no id we sent (an error reply to an unparsable frame), or a close. */
@@ -285,6 +355,12 @@ export class Connection {
     });
   }
 
+  /** The answer to an unreadable frame will not be taken any more: a later one is a stray. */
+  abandonUnreadable(): void {
+    if (this.unreadable > 0) this.unreadable--;
+    this.uncorrelatedWaiters.splice(0);
+  }
+
   /** Close cleanly and wait (bounded) for the close to complete. */
   async close(): Promise<void> {
     clearInterval(this.keepalive);
@@ -301,103 +377,87 @@ export class Connection {
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
-    const buf = Array.isArray(data)
-      ? Buffer.concat(data)
-      : Buffer.isBuffer(data)
-        ? data
-        : Buffer.from(data as ArrayBuffer);
-    if (isBinary) {
-      this.transcript.record(this.label, 'in', 'binary', buf);
-      this.anomalies.push({ kind: 'binary', length: buf.length });
+    const d = decode(data, isBinary);
+    const at = this.now();
+    const connection = this.label;
+    if (d.kind === 'binary') {
+      this.transcript.record(this.label, 'in', 'binary', d.bytes);
+      this.anomaly({ kind: 'binary', connection, at, length: d.bytes.length });
       return;
     }
-    const text = buf.toString('utf8');
     // Decoded once; the bytes themselves go to the transcript only when they are not valid UTF-8.
-    this.transcript.record(this.label, 'in', 'text', Buffer.byteLength(text) === buf.length ? text : buf);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      this.anomalies.push({ kind: 'not-json', frame: text.slice(0, 200) });
-      this.failSolePending(`sent a frame that is not JSON: ${text.slice(0, 120)}`);
+    const valid = Buffer.byteLength(d.text) === d.bytes.length;
+    this.transcript.record(this.label, 'in', 'text', valid ? d.text : d.bytes);
+    if (d.kind === 'not-json') {
+      this.anomaly({ kind: 'not-json', connection, at, frame: frameHead(d.text) });
       return;
     }
-    const parsed = isPlainFrame(json)
-      ? { success: true as const, data: json }
-      : incomingFrame.safeParse(json);
-    if (!parsed.success) {
-      this.anomalies.push({ kind: 'not-json', frame: text.slice(0, 200) });
-      this.failSolePending(
-        `sent a frame that is not a JSON object with a string "type": ${text.slice(0, 120)}`,
-      );
-      return;
-    }
-    // "id": null counts as no id; the common frame is used as it is (this is the hot path).
-    const frame =
-      parsed.data.id === null
-        ? { ...parsed.data, id: undefined }
-        : (parsed.data as typeof parsed.data & { id?: string });
-    const reply: Reply = {
-      type: frame.type,
-      id: frame.id,
-      data: frame.data,
-      frame: frame as Record<string, unknown>,
-      receivedAt: Date.now(),
-    };
-    const pending = frame.id === undefined ? undefined : this.pending.get(frame.id);
-    if (pending && frame.id !== undefined) {
-      this.pending.delete(frame.id);
-      this.answered.add(frame.id);
-      if (this.answered.size > ANSWERED_GENERATION) {
-        this.answeredBefore = this.answered;
-        this.answered = new Set();
-      }
+    const reply = d.reply;
+    const id = reply.id;
+    const pending = id === undefined ? undefined : this.pending.get(id);
+    if (pending && id !== undefined) {
+      this.pending.delete(id);
+      this.ledger.markAnswered(id);
       pending.resolve(reply);
+      for (const l of this.replyListeners) l();
       return;
     }
-    if (frame.type === 'ping') {
+    if (reply.type === 'ping') {
       // The Omega's heartbeat: answer it, never count it as a reply.
       this.serverPings.push(reply);
-      this.send({ type: 'pong', ...(frame.id === undefined ? {} : { id: frame.id }), data: {} });
+      this.send({ type: 'pong', ...(id === undefined ? {} : { id }), data: {} });
       return;
     }
-    if (frame.id === undefined) {
-      if (this.expectUncorrelated > 0) {
-        this.expectUncorrelated--;
-        const waiter = this.uncorrelatedWaiters.shift();
-        if (waiter) waiter(reply);
-        else this.uncorrelatedQueue.push(reply);
-        return;
+    const error = isErrorType(reply.type);
+    const facts = { connection, at, frame: frameHead(d.text), type: reply.type, error };
+    // The answer to a frame the server could read no id from: whatever its id, when it is an error.
+    if (this.unreadable > 0 && (id === undefined || (error && !this.ledger.knows(id)))) {
+      this.unreadable--;
+      const waiter = this.uncorrelatedWaiters.shift();
+      if (waiter) waiter(reply);
+      else this.uncorrelatedQueue.push(reply);
+      return;
+    }
+    if (id === undefined) return this.anomaly({ kind: 'no-id', ...facts });
+    const gone = this.ledger.takeGivenUp(id);
+    if (gone) {
+      const inWindow = !gone.timedOut && at <= gone.until;
+      this.lateReplies.push({ id, what: gone.what, afterTimeout: gone.timedOut, inWindow });
+      // After a timeout the timeout is the fault already recorded; within the window it is in time.
+      if (gone.timedOut || inWindow) {
+        const why = gone.timedOut ? 'after it was given up (timeout)' : 'within the settle window (in time)';
+        this.transcript.note(this.label, `a reply to ${gone.what} ${why}`);
+      } else {
+        const lateByMs = Math.round(at - gone.at);
+        this.anomaly({ kind: 'late', ...facts, id, request: gone.what, lateByMs });
       }
-      this.anomalies.push({ kind: 'no-id', frame: text.slice(0, 200) });
-      this.failSolePending(`answered with a frame that carries no id: ${text.slice(0, 160)}`);
-      return;
-    }
-    if (this.answered.has(frame.id) || this.answeredBefore.has(frame.id)) {
-      this.anomalies.push({ kind: 'duplicate', id: frame.id, frame: text.slice(0, 200) });
-      return;
-    }
-    this.anomalies.push({ kind: 'unsolicited', id: frame.id, frame: text.slice(0, 200) });
-    this.failSolePending(
-      `answered with id "${frame.id}", which no request on this connection carried: ${text.slice(0, 160)}`,
+    } else if (this.ledger.wasAnswered(id)) {
+      this.anomaly({ kind: 'duplicate', ...facts, id });
+    } else this.anomaly({ kind: 'unsolicited', ...facts, id });
+  }
+
+  /** Record a frame that matched nothing; with exactly one request waiting, it is that reply gone wrong. */
+  private anomaly(a: Anomaly): void {
+    this.anomalies.push(a);
+    if (a.kind === 'duplicate' || a.kind === 'late') return;
+    // While the answer to an unreadable frame is awaited, a wrong frame may be that answer: no guess.
+    if (this.unreadable > 0) return;
+    const waiting = [...this.pending.entries()].filter(([, p]) => !p.keepalive);
+    if (waiting.length !== 1) return;
+    const [id, p] = waiting[0]!;
+    this.pending.delete(id);
+    this.giveUp(id, p.what, true);
+    p.reject(
+      new ProtocolViolation(this.label, `waiting for ${p.what}, the target sent ${describeAnomaly(a)}`, {
+        kind: 'wrong-reply',
+        connection: this.label,
+        at: a.at,
+        request: p.what,
+        sentAt: p.sentAt,
+        anomaly: a,
+      }),
     );
   }
-
-  /** With exactly one request outstanding, a reply it cannot be matched to is its reply gone wrong: fail fast. */
-  private failSolePending(message: string): void {
-    const outstanding = [...this.pending.entries()].filter(([, p]) => !p.internal);
-    if (outstanding.length !== 1 || this.pending.size !== 1) return;
-    const [id, p] = outstanding[0]!;
-    this.pending.delete(id);
-    p.reject(new ProtocolViolation(this.label, `waiting for ${p.what}, the target ${message}`));
-  }
-}
-
-/** What incomingFrame accepts, checked without zod on the hot path (zod only for the rest). */
-function isPlainFrame(json: unknown): json is IncomingFrame {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
-  const o = json as { type?: unknown; id?: unknown };
-  return typeof o.type === 'string' && (o.id === undefined || o.id === null || typeof o.id === 'string');
 }
 
 export const isCloseInfo = (r: Reply | CloseInfo | 'timeout'): r is CloseInfo =>

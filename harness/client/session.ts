@@ -9,6 +9,7 @@ import {
   operationSpec,
 } from '../protocol/messages.ts';
 import { Connection, type ConnectionOptions, type Envelope, type Reply } from './connection.ts';
+import { frameHead } from './causes.ts';
 import { HarnessError } from './errors.ts';
 import type { OmikronIdentity } from '../identity/identities.ts';
 
@@ -18,8 +19,14 @@ export class HandshakeError extends HarnessError {
     readonly step: 'identification' | 'challenge' | 'challenge_response',
     message: string,
     readonly reply?: Reply,
+    connection = '',
   ) {
-    super(message);
+    super(message, {
+      kind: 'handshake',
+      connection,
+      step,
+      ...(reply === undefined ? {} : { frame: frameHead(JSON.stringify(reply.frame)) }),
+    });
   }
 }
 
@@ -38,6 +45,7 @@ export interface CallOptions {
 }
 
 export class OmikronSession {
+  /** Whether the handshake succeeded: such a session must keep answering (the sweep's barrier). */
   authenticated = false;
 
   private constructor(
@@ -92,6 +100,7 @@ export class OmikronSession {
         'challenge',
         `${this.label}: identification answered with ${JSON.stringify(challenge.frame).slice(0, 200)}, not a challenge with data.public_key and data.challenge`,
         challenge,
+        this.label,
       );
     }
     try {
@@ -105,6 +114,7 @@ export class OmikronSession {
         'challenge',
         `${this.label}: cannot decrypt the challenge: ${(e as Error).message}`,
         challenge,
+        this.label,
       );
     }
   }
@@ -124,6 +134,7 @@ export class OmikronSession {
         'identification',
         `${this.label}: Omikron ${this.identity.id} refused at identification with ${JSON.stringify(challenge.frame).slice(0, 200)} (is it in the Omega's trusted Omikrons?)`,
         challenge,
+        this.label,
       );
     }
     const plaintext = this.solve(challenge);
@@ -135,6 +146,7 @@ export class OmikronSession {
         'challenge_response',
         `${this.label}: right challenge answer not accepted: ${JSON.stringify(answer.frame).slice(0, 200)}`,
         answer,
+        this.label,
       );
     }
     this.authenticated = true;
@@ -153,7 +165,7 @@ export class OmikronSession {
     });
   }
 
-  /** Send without waiting (concurrency scenarios); the returned promise is the reply. */
+  /** @deprecated the same as call (every call is sent without waiting for earlier ones); kept for suites. */
   callConcurrent(op: OperationName, data: Record<string, unknown>, opts: CallOptions = {}): Promise<Reply> {
     return this.call(op, data, opts);
   }
@@ -169,26 +181,20 @@ export class OmikronSession {
   }
 
   /**
-   * Announce or withdraw a principal. Returns the reply if one came before a barrier, else null
-   * (announcements may go unanswered; SPEC.md ANN-001).
+   * Announce or withdraw a principal. Returns its reply, or null when none came (announcements may
+   * go unanswered; SPEC.md ANN-001). "None" is proven by a barrier on a target that keeps order, and
+   * by a barrier and the settle window on one that does not (Connection.settle).
    */
   async announce(kind: Announcement, principal: number): Promise<Reply | null> {
     const field = kind.startsWith('user') ? 'user_id' : 'iota_id';
-    let reply: Reply | null = null;
     const id = crypto.randomUUID();
     const pending = this.connection.request(
       { type: ANNOUNCEMENTS[kind], id, data: { [field]: principal } },
       { timeoutMs: 60_000 },
     );
-    pending.then(
-      (r) => {
-        reply = r;
-      },
-      () => {},
-    );
+    pending.catch(() => {});
     await this.connection.barrier();
-    if (reply === null) this.connection.forget(id);
-    return reply;
+    return this.connection.settle(id, pending);
   }
 
   ping(): Promise<Reply> {

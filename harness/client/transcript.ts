@@ -68,7 +68,7 @@ export class Transcript {
     }
     // A long run keeps its latest frames; trimmed in batches so each frame costs O(1), not a shift.
     if (this.entries.length >= 2 * this.limit) this.entries.splice(0, this.entries.length - this.limit);
-    const t = Math.round((performance.now() - this.started) * 10) / 10;
+    const t = this.now();
     this.entries.push(
       new Entry(
         t,
@@ -80,6 +80,11 @@ export class Transcript {
         length > TRANSCRIPT_HEAD_BYTES ? sha256(payload) : payload,
       ),
     );
+  }
+
+  /** Milliseconds since the transcript started, as entries carry them. */
+  now(): number {
+    return Math.round((performance.now() - this.started) * 10) / 10;
   }
 
   note(connection: string, text: string): void {

@@ -15,6 +15,12 @@ export function analyseChannel(ch: LoadChannel, run: string, labels: readonly st
   const findings: Finding[] = [];
   const lateIds = new Set<string>();
   let late = 0;
+  // Replies to requests given up (after a timeout, a wrong frame, or a barrier): late, not lost.
+  for (const r of ch.session.connection.lateReplies) {
+    if (parseLoadId(r.id)?.run !== run) continue;
+    lateIds.add(r.id);
+    late++;
+  }
   for (const a of ch.session.connection.anomalies) {
     switch (a.kind) {
       case 'unsolicited': {

@@ -163,6 +163,8 @@ export async function settle(o: OmikronSession, flights: readonly InFlight[]): P
   // Replies that came before the pong have filled in their flights already (their promise
   // callbacks ran before the pong's frame was read).
   await exchange(o, { type: 'ping', data: { last_ping: -1 } });
+  // A target not in order (probed once per run) may still answer within the settle window.
+  await o.connection.settleAll(flights.filter((f) => f.session === o).map((f) => f.id));
   for (const f of flights) if (f.session === o && f.reply === undefined) o.connection.forget(f.id);
 }
 

@@ -1,5 +1,6 @@
 // The run report: what every writer (JSON, JUnit, HTML, console) renders. Versioned, exported as a zod schema.
 import { z } from 'zod';
+import { causeSchema } from '../client/causes.ts';
 import { VERDICTS } from '../verdict/verdicts.ts';
 import { baselineBlockSchema } from '../baseline/model.ts';
 
@@ -19,6 +20,8 @@ export const checkSchema = z.object({
   transcript: z.string().optional(),
   /** How to replay it (property-based checks). */
   replay: z.string().optional(),
+  /** What the target did, as data: the frame, the kind of fault, when (harness/client/causes.ts). */
+  cause: causeSchema.optional(),
 });
 
 export const requirementResultSchema = z.object({

@@ -3,16 +3,11 @@
 // that carries no id the Omega could echo, and the proof that the server still serves with its data.
 import type { RequirementId } from '../spec/requirements.ts';
 import { randomUUID } from 'node:crypto';
-import {
-  type Anomaly,
-  type CloseInfo,
-  type Connection,
-  type Envelope,
-  isCloseInfo,
-  type Reply,
-} from '../client/connection.ts';
+import { describeAnomaly } from '../client/causes.ts';
+import type { CloseInfo, Connection, Envelope, Reply } from '../client/connection.ts';
 import { ConnectionClosedError, ProtocolViolation, ReplyTimeoutError } from '../client/errors.ts';
 import type { OmikronSession } from '../client/session.ts';
+import { sendUnreadable } from '../client/unreadable.ts';
 import { isErrorType } from '../protocol/messages.ts';
 import { type ScenarioContext, describeReply } from './context.ts';
 import { type UserFixture, readUser, registerIdOf } from './fixtures.ts';
@@ -95,20 +90,7 @@ export function anomaliesSince(c: Connection, from: number): string[] {
   return c.anomalies.slice(from).map(describeAnomaly);
 }
 
-export function describeAnomaly(a: Anomaly): string {
-  switch (a.kind) {
-    case 'unsolicited':
-      return `a frame with id "${a.id}", which no request carried: ${a.frame}`;
-    case 'duplicate':
-      return `a second reply to id "${a.id}": ${a.frame}`;
-    case 'no-id':
-      return `a reply without an id: ${a.frame}`;
-    case 'not-json':
-      return `a frame that is not a JSON object with a string type: ${a.frame}`;
-    case 'binary':
-      return `a binary frame of ${a.length} bytes`;
-  }
-}
+export { describeAnomaly };
 
 /** After a barrier on `c`: no stray, doubled, id-less or unparsable frame (ENV-003/ENV-004 under `req`). */
 export async function expectNoAnomalies(
@@ -119,10 +101,11 @@ export async function expectNoAnomalies(
   from = 0,
 ): Promise<void> {
   await c.barrier();
-  const seen = anomaliesSince(c, from);
-  t.check(req, seen.length === 0, what, {
+  const causes = c.anomalies.slice(from);
+  t.check(req, causes.length === 0, what, {
     expected: 'every frame the reply to exactly one request, with its id',
-    actual: seen.length === 0 ? 'none' : seen.join('; '),
+    actual: causes.length === 0 ? 'none' : causes.map(describeAnomaly).join('; '),
+    causes,
   });
 }
 
@@ -130,30 +113,29 @@ export async function expectNoAnomalies(
 export type RawOutcome =
   | { readonly kind: 'reply'; readonly reply: Reply }
   | { readonly kind: 'close'; readonly close: CloseInfo }
+  /** Nothing came, proven by a barrier (and the settle window on a target not in order). */
+  | { readonly kind: 'silence'; readonly proof: string; readonly stray: readonly string[] }
   | { readonly kind: 'timeout'; readonly ms: number; readonly stray: readonly string[] };
 
-/** Send a frame as it is and wait (bounded) for the next frame without an id we sent, or a close. */
+/** Send a frame as it is and wait (bounded) for its answer whatever its id, a close, or proven silence. */
 export async function sendRawOutcome(
   s: OmikronSession,
   payload: string | Buffer,
   opts: { binary?: boolean } = {},
 ): Promise<RawOutcome> {
-  const c = s.connection;
-  const from = c.anomalies.length;
-  c.sendRaw(payload, opts);
-  const ms = c.options.timeoutMs;
-  const r = await c.nextUncorrelated(ms);
-  if (r === 'timeout') return { kind: 'timeout', ms, stray: anomaliesSince(c, from) };
-  if (isCloseInfo(r)) return { kind: 'close', close: r };
-  return { kind: 'reply', reply: r };
+  const r = await sendUnreadable(s.connection, payload, opts);
+  if (r.kind === 'silence' || r.kind === 'timeout') return { ...r, stray: r.stray.map(describeAnomaly) };
+  return r;
 }
 
 export function describeRawOutcome(o: RawOutcome): string {
   if (o.kind === 'reply')
     return `${isErrorType(o.reply.type) ? 'an error reply' : 'a reply'} ${describeReply(o.reply)}`;
   if (o.kind === 'close') return describeClose(o.close);
+  const instead = o.stray.length > 0 ? `; instead ${o.stray.join('; ')}` : '';
+  if (o.kind === 'silence') return `no error reply and no close: ${o.proof}${instead}`;
   return o.stray.length > 0
-    ? `no error reply and no close within ${o.ms} ms; instead ${o.stray.join('; ')}`
+    ? `no error reply and no close within ${o.ms} ms${instead}`
     : `no reply and no close within ${o.ms} ms (a hang)`;
 }
 
