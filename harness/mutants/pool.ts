@@ -55,6 +55,8 @@ export interface PoolOptions {
   readonly timeoutMs?: number;
   readonly seed?: number;
   readonly runs?: number;
+  /** What is started, before the CLI's arguments (default: node bin/omega-conformance.js); tests swap it. */
+  readonly command?: readonly string[];
   readonly onDone?: (r: JobResult, done: number, total: number) => void;
 }
 
@@ -89,10 +91,15 @@ interface Pass {
 }
 
 /** One CLI run; resolves with its report, rejects with the reason it gave none. */
-function cliPass(spec: CliRunSpec, deadline: number, output: { text: string }): Promise<Pass> {
+function cliPass(
+  command: readonly string[],
+  spec: CliRunSpec,
+  deadline: number,
+  output: { text: string },
+): Promise<Pass> {
   const dir = mkdtempSync(join(tmpdir(), 'omega-mutant-'));
   return new Promise<Pass>((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...cliArgs(spec, dir)], {
+    const child = spawn(command[0]!, [...command.slice(1), ...cliArgs(spec, dir)], {
       cwd: PACKAGE_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // its own process group: a kill reaches the suite and whatever it started
@@ -175,7 +182,7 @@ async function runJob(
   const passes = passFiles(job, files);
   const reports: RunReport[] = [];
   try {
-    for (const f of passes) reports.push((await cliPass(spec(f), deadline, output)).report);
+    for (const f of passes) reports.push((await cliPass(options.command, spec(f), deadline, output)).report);
   } catch (e) {
     const error =
       e instanceof BoundExceeded
@@ -199,6 +206,7 @@ export async function runPool(jobs: readonly Job[], options: PoolOptions = {}): 
     timeoutMs: options.timeoutMs ?? MUTANT_REPLY_TIMEOUT_MS,
     seed: options.seed ?? MUTANT_SEED,
     runs: options.runs ?? MUTANT_RUNS,
+    command: options.command ?? [process.execPath, CLI],
   };
   const results: JobResult[] = new Array(jobs.length);
   let next = 0;

@@ -1,0 +1,226 @@
+// The conformant-alternative machinery: the catalogue, the one lookup the embedded reference uses
+// (variants, alternatives, every-alternative, a variant layered on a base), and the runner that
+// starts each subject through the CLI and never retries a stalled run.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { defineAlternative } from '../fixtures/alternatives/alternative.ts';
+import { ALTERNATIVES } from '../fixtures/alternatives/catalogue.ts';
+import { type Behaviours, REFERENCE } from '../fixtures/reference/behaviours.ts';
+import type { ConnectionState, Frame, OmegaContext, Request } from '../fixtures/reference/context.ts';
+import {
+  EVERY_ALTERNATIVE,
+  everyAlternative,
+  selectBehaviours,
+  subjectByName,
+} from '../fixtures/reference/select.ts';
+import { Store } from '../fixtures/reference/store.ts';
+import { VARIANTS } from '../fixtures/variants/catalogue.ts';
+import { alternativeProblems } from '../harness/mutants/catalogue-check.ts';
+import { cliArgs, runResult } from '../harness/mutants/cli-run.ts';
+import { runPool } from '../harness/mutants/pool.ts';
+import type { RunReport } from '../harness/run/report-model.ts';
+
+/** A context that records what a behaviour sends, for calling behaviours directly. */
+function fakeContext(behaviours: Behaviours, dialect: 'seed' | 'tensamin' = 'seed') {
+  const sent: Frame[] = [];
+  const conn: ConnectionState = {
+    serial: 1,
+    omikron: 101,
+    challenge: null,
+    users: new Set(),
+    iotas: new Set(),
+    frames: 0,
+  };
+  const ctx = {
+    store: new Store(),
+    clock: { now: () => 1_700_000_000_000, monotonic: () => 0 },
+    dialect,
+    conn,
+    behaviours,
+    connections: () => [],
+    send: (f: Frame) => sent.push(f),
+    close: () => {},
+  } as unknown as OmegaContext;
+  return { ctx, sent };
+}
+
+const request = (type: string, data: Record<string, unknown> = {}): Request => ({
+  type,
+  id: 'r-1',
+  sender: undefined,
+  data,
+});
+
+describe('the alternative catalogue', () => {
+  test('has at least twenty alternatives and no problem (names, choices, records never MUST)', () => {
+    expect(ALTERNATIVES.length).toBeGreaterThanOrEqual(20);
+    expect(alternativeProblems(ALTERNATIVES, VARIANTS).map((p) => `${p.variant}: ${p.problem}`)).toEqual([]);
+  });
+
+  test('the check finds a MUST record, a name a variant has, and an unknown requirement', () => {
+    const bad = [
+      defineAlternative({
+        name: VARIANTS[0]!.name,
+        choice: 'a choice of some length',
+        records: ['ENV-008'],
+        override: () => ({}),
+      }),
+      defineAlternative({
+        name: 'records-a-must',
+        choice: 'a choice of some length',
+        records: ['ENV-001'],
+        override: () => ({}),
+      }),
+      defineAlternative({
+        name: 'records-nothing-known',
+        choice: 'a choice of some length',
+        records: ['XYZ-001'],
+        override: () => ({}),
+      }),
+    ];
+    const problems = alternativeProblems(bad, VARIANTS).map((p) => p.problem);
+    expect(problems).toEqual([
+      'a faulty variant has the same name',
+      expect.stringContaining('a MUST'),
+      expect.stringContaining('not in the requirement catalogue'),
+    ]);
+  });
+});
+
+describe('one lookup for the embedded reference', () => {
+  test('no selection is the reference itself', () => {
+    expect(selectBehaviours({}, 'seed')).toEqual({ behaviours: REFERENCE, description: undefined });
+  });
+
+  test('finds variants, alternatives and every-alternative by name, and names the unknown', () => {
+    expect(subjectByName(VARIANTS[0]!.name).kind).toBe('variant');
+    expect(subjectByName(ALTERNATIVES[0]!.name).kind).toBe('alternative');
+    expect(subjectByName(EVERY_ALTERNATIVE).kind).toBe('every-alternative');
+    expect(() => subjectByName('nope')).toThrow(/unknown reference variant "nope".*every-alternative/);
+  });
+
+  test('refuses a variant as a base, and an alternative outside its dialects', () => {
+    expect(() =>
+      selectBehaviours({ variant: ALTERNATIVES[0]!.name, base: VARIANTS[0]!.name }, 'seed'),
+    ).toThrow(/is a faulty variant/);
+    const tensaminOnly = ALTERNATIVES.find((a) => a.dialects?.length === 1 && a.dialects[0] === 'tensamin');
+    expect(tensaminOnly).toBeDefined();
+    expect(() => selectBehaviours({ variant: tensaminOnly!.name }, 'seed')).toThrow(/tensamin dialect only/);
+  });
+
+  test('a variant layered on every-alternative keeps the alternatives and adds its fault', () => {
+    const v = VARIANTS.find((x) => x.name === 'error-without-id')!;
+    const selected = selectBehaviours({ variant: v.name, base: EVERY_ALTERNATIVE }, 'seed');
+    expect(selected.description).toBe(`faulty variant ${v.name} on ${EVERY_ALTERNATIVE}`);
+    const { ctx, sent } = fakeContext(selected.behaviours);
+    ctx.behaviours.reply(ctx, request('delete_profile'), 'success');
+    ctx.behaviours.error(ctx, request('get_user_data'), 'error_not_found', 'no such user');
+    expect(sent).toEqual([
+      { type: 'success', id: 'r-1', data: {} }, // success-with-empty-data, from the base
+      { type: 'error_not_found', data: { error_type: 'no such user' } }, // the fault: no id
+    ]);
+  });
+
+  test('every-alternative layers the combinable choices: each delegates to the one below', () => {
+    const { ctx, sent } = fakeContext(everyAlternative('seed'));
+    ctx.behaviours.error(ctx, request('get_user_data'), 'error_not_found', 'no such user');
+    // error-types-descriptive names the type, error-text-under-message moves the text.
+    expect(sent).toEqual([{ type: 'error_no_such_user', id: 'r-1', data: { message: 'no such user' } }]);
+    sent.length = 0;
+    ctx.behaviours.reply(ctx, request('delete_profile'), 'success');
+    expect(sent).toEqual([{ type: 'success', id: 'r-1', data: {} }]);
+  });
+
+  test('leaves the reference unchanged', () => {
+    const { ctx, sent } = fakeContext(REFERENCE);
+    REFERENCE.error(ctx, request('get_user_data'), 'error_not_found', 'no such user');
+    expect(sent).toEqual([{ type: 'error_not_found', id: 'r-1', data: { error_type: 'no such user' } }]);
+    expect(REFERENCE.requestType(ctx, request('delet_profile'))).toBe('delete_profile');
+  });
+});
+
+describe('the runner', () => {
+  test('starts the CLI with the selection options and its own report directory', () => {
+    const args = cliArgs(
+      {
+        subject: 'lookup-username-first',
+        base: EVERY_ALTERNATIVE,
+        dialect: 'tensamin',
+        timeoutMs: 1000,
+        seed: 42,
+        runs: 15,
+      },
+      '/tmp/x',
+    );
+    expect(args.join(' ')).toBe(
+      `--dialect tensamin --reference-variant lookup-username-first --reference-base ${EVERY_ALTERNATIVE} --timeout-ms 1000 --seed 42 --runs 15 --report-dir /tmp/x --json-lines`,
+    );
+  });
+
+  test('a stalled run fails naming its subject, is killed, and is not retried', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omega-stall-'));
+    const starts = join(dir, 'starts');
+    // Stands in for the CLI: records each start, then never ends.
+    const script = `require('node:fs').appendFileSync(${JSON.stringify(starts)}, 'x'); setInterval(() => {}, 1000);`;
+    const t0 = performance.now();
+    const [r] = await runPool([{ subject: 'some-variant', base: EVERY_ALTERNATIVE, dialect: 'seed' }], {
+      boundMs: 1500,
+      command: [process.execPath, '-e', script, '--'],
+    });
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(r!.ok).toBe(false);
+    if (r!.ok) return;
+    expect(r!.error).toMatch(/some-variant on every-alternative \(seed\) stalled.*not retried/);
+    expect(readFileSync(starts, 'utf8')).toBe('x');
+  });
+
+  test('a run that ends without a report fails saying so', async () => {
+    const [r] = await runPool([{ subject: 'x', dialect: 'seed' }], {
+      boundMs: 10_000,
+      command: [process.execPath, '-e', 'process.exit(3)', '--'],
+    });
+    expect(r!.ok ? '' : r!.error).toMatch(/exit code 3\) without a usable report/);
+  });
+
+  test('verdicts come from report.json; the line restating failures is no harness error', () => {
+    const report = {
+      level: 'must',
+      exitCode: 1,
+      problems: [
+        'the target process exited during the run',
+        '1 requirement(s) failed at level MUST: UM-GET-003',
+      ],
+      scenarios: [{ name: 'S', file: 'suites/get-user.test.ts', state: 'failed', durationMs: 1 }],
+      requirements: [
+        {
+          id: 'UM-GET-003',
+          level: 'MUST',
+          verdict: 'failed',
+          summary: 'it failed',
+          checks: [
+            { requirement: 'UM-GET-003', outcome: 'fail', message: 'user_id is preferred', scenario: 'S' },
+          ],
+        },
+        { id: 'ENV-001', level: 'MUST', verdict: 'passed', summary: '', checks: [] },
+      ],
+    } as unknown as RunReport;
+    const r = runResult(
+      { subject: 'v', dialect: 'seed', timeoutMs: 1, seed: 1, runs: 1 },
+      [report],
+      { scripted: [], properties: [] },
+      5,
+      false,
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toEqual(['the target process exited during the run']);
+    expect(r.requirements[0]).toMatchObject({
+      id: 'UM-GET-003',
+      verdict: 'failed',
+      message: 'user_id is preferred',
+      files: ['get-user.test.ts'],
+      timeoutOnly: false,
+    });
+  });
+});
