@@ -29,7 +29,7 @@ export async function launchEmbedded(
     url: omega.url,
     dialect,
     clock: { kind: 'control', url: omega.clockControlUrl! },
-    logs: () => '',
+    logs: () => omega.faults.join('\n'),
     stop: () => omega.stop(),
   };
 }

@@ -109,7 +109,21 @@ function cliPass(
     const keep = (d: string): void => {
       output.text = (output.text + d).slice(-16_384);
     };
-    child.stdout!.setEncoding('utf8').on('data', keep);
+    // --json-lines: the CLI's own error event says why it could not run (a bad option, no handshake).
+    let pending = '';
+    let cliError: string | undefined;
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      keep(d);
+      pending += d;
+      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (!line.startsWith('{"event":"error"')) continue;
+        try {
+          cliError = (JSON.parse(line) as { message?: string }).message ?? cliError;
+        } catch {}
+      }
+    });
     child.stderr!.setEncoding('utf8').on('data', keep);
     let overBound = false;
     let hardKill: NodeJS.Timeout | undefined;
@@ -138,9 +152,12 @@ function cliPass(
         try {
           resolve({ report: readReport(dir) });
         } catch (e) {
+          const how = signal ? `signal ${signal}` : `exit code ${code}`;
           reject(
             new Error(
-              `the CLI ended (${signal ? `signal ${signal}` : `exit code ${code}`}) without a usable report: ${(e as Error).message}`,
+              cliError
+                ? `the CLI could not run it (${how}): ${cliError}`
+                : `the CLI ended (${how}) without a usable report: ${(e as Error).message}`,
             ),
           );
         }
