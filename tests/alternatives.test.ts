@@ -66,19 +66,19 @@ describe('the alternative catalogue', () => {
         name: VARIANTS[0]!.name,
         choice: 'a choice of some length',
         records: ['ENV-008'],
-        override: () => ({}),
+        override: (b) => ({ reply: b.reply }),
       }),
       defineAlternative({
         name: 'records-a-must',
         choice: 'a choice of some length',
         records: ['ENV-001'],
-        override: () => ({}),
+        override: (b) => ({ reply: b.reply }),
       }),
       defineAlternative({
         name: 'records-nothing-known',
         choice: 'a choice of some length',
         records: ['XYZ-001'],
-        override: () => ({}),
+        override: (b) => ({ reply: b.reply }),
       }),
     ];
     const problems = alternativeProblems(bad, VARIANTS).map((p) => p.problem);

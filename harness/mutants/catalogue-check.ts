@@ -45,15 +45,22 @@ export function variantProblems(v: FaultyVariant): string[] {
     if (id !== '*' && !isRequirementId(id))
       out.push(`mayAlsoFail id "${id}" is not in the requirement catalogue (use "*" for "anything")`);
   }
+  out.push(...overrideProblems(v.override));
+  return out;
+}
+
+/** Problems of an override (a variant's or an alternative's): unknown behaviours, dropped operations. */
+function overrideProblems(fn: FaultyVariant['override']): string[] {
+  const out: string[] = [];
   let override: Record<string, unknown>;
   try {
-    override = v.override(REFERENCE) as Record<string, unknown>;
+    override = fn(REFERENCE) as Record<string, unknown>;
   } catch (e) {
     out.push(`override(REFERENCE) threw: ${(e as Error).message}`);
     return out;
   }
   const keys = Object.keys(override);
-  if (keys.length === 0) out.push('override replaces no behaviour: the variant is the reference');
+  if (keys.length === 0) out.push('override replaces no behaviour: it is the reference');
   for (const k of keys) {
     if (!BEHAVIOUR_KEYS.has(k)) {
       out.push(`override returns unknown behaviour "${k}"`);
@@ -114,6 +121,7 @@ export function alternativeProblems(
     seen.add(a.name);
     if (a.choice.trim().length < 10) say('choice text is missing or too short');
     if (a.records.length === 0) say('records no requirement');
+    for (const p of overrideProblems(a.override)) say(p);
     for (const id of a.records) {
       if (!isRequirementId(id)) say(`records "${id}", which is not in the requirement catalogue`);
       else if (requirement(id).level === 'MUST')
