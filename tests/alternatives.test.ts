@@ -90,6 +90,23 @@ describe('the alternative catalogue', () => {
   });
 });
 
+describe("SPEC.md's decisions table", () => {
+  test('names, in its proving-alternative column, only alternatives of the catalogue', () => {
+    const spec = readFileSync(join(import.meta.dirname, '../SPEC.md'), 'utf8');
+    const table = spec.slice(
+      spec.indexOf('| question | decision | why | requirements | proving alternative |'),
+    );
+    const rows = table.slice(0, table.indexOf('\n\n')).split('\n').slice(2);
+    expect(rows.length).toBeGreaterThan(10);
+    const named = rows.flatMap((r) =>
+      [...(r.split(' | ').at(-1) ?? '').matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!),
+    );
+    const known = new Set(ALTERNATIVES.map((a) => a.name));
+    expect(named.length).toBeGreaterThan(10);
+    expect(named.filter((n) => !known.has(n))).toEqual([]);
+  });
+});
+
 describe('one lookup for the embedded reference', () => {
   test('no selection is the reference itself', () => {
     expect(selectBehaviours({}, 'seed')).toEqual({ behaviours: REFERENCE, description: undefined });
