@@ -18,6 +18,8 @@ import {
 import { Store } from '../fixtures/reference/store.ts';
 import { VARIANTS } from '../fixtures/variants/catalogue.ts';
 import { judgeAlternative } from '../harness/mutants/alternatives-report.ts';
+import { assess } from '../harness/mutants/assess.ts';
+import type { VariantOutcome } from '../harness/mutants/judge.ts';
 import { alternativeProblems } from '../harness/mutants/catalogue-check.ts';
 import { cliArgs, runResult } from '../harness/mutants/cli-run.ts';
 import { type JobResult, runPool } from '../harness/mutants/pool.ts';
@@ -292,5 +294,44 @@ describe('judging an alternative', () => {
     expect(judgeAlternative(noStart, 'c', cannot).status).toBe('known');
     const stalled: JobResult = { ...noStart, error: 'a (seed) stalled: no report within the per-run bound' };
     expect(judgeAlternative(stalled, 'c', cannot).status).toBe('failed');
+  });
+});
+
+describe('the mutation run on both bases', () => {
+  const outcome = (base: string, caught: boolean): VariantOutcome => ({
+    name: 'v',
+    base,
+    dialect: 'seed',
+    fault: 'a fault of some kind',
+    mustCatch: ['UM-GET-003'],
+    status: caught ? 'caught' : 'survived',
+    failed: caught ? ['UM-GET-003'] : [],
+    caughtBy: caught ? ['UM-GET-003'] : [],
+    catchingScenarios: [],
+    failures: [],
+    unexpected: [],
+    propertyOnly: false,
+    errors: [],
+    timeMs: 1,
+  });
+
+  test('a variant caught on the reference but not on every-alternative names a check coupled to the reference', () => {
+    const { problems } = assess([], [], [outcome('reference', true), outcome(EVERY_ALTERNATIVE, false)], []);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /variant "v" \(seed, on every-alternative\) SURVIVED.*caught on the reference by UM-GET-003: that check is coupled/,
+      ),
+    ]);
+  });
+
+  test('a variant not judged (stalled) fails the run, naming it and its base', () => {
+    const stalled = {
+      ...outcome(EVERY_ALTERNATIVE, false),
+      status: 'error' as const,
+      errors: ['v on every-alternative (seed) stalled'],
+    };
+    expect(assess([], [], [stalled], []).problems).toEqual([
+      'variant "v" (seed, on every-alternative) not judged: v on every-alternative (seed) stalled',
+    ]);
   });
 });
