@@ -24,6 +24,7 @@ import { alternativeProblems } from '../harness/mutants/catalogue-check.ts';
 import { cliArgs, runResult } from '../harness/mutants/cli-run.ts';
 import { type JobResult, runPool } from '../harness/mutants/pool.ts';
 import type { RunReport } from '../harness/run/report-model.ts';
+import { runCli } from './cli-helpers.ts';
 
 /** A context that records what a behaviour sends, for calling behaviours directly. */
 function fakeContext(behaviours: Behaviours, dialect: 'seed' | 'tensamin' = 'seed') {
@@ -333,5 +334,29 @@ describe('the mutation run on both bases', () => {
     expect(assess([], [], [stalled], []).problems).toEqual([
       'variant "v" (seed, on every-alternative) not judged: v on every-alternative (seed) stalled',
     ]);
+  });
+});
+
+describe('the CLI users run', () => {
+  test('certifies a variant layered on every-alternative, named so in the report', async () => {
+    const r = await runCli([
+      '--dialect',
+      'seed',
+      '--only',
+      'UM-GET',
+      '--reference-variant',
+      'lookup-username-first',
+      '--reference-base',
+      EVERY_ALTERNATIVE,
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.report().target.label).toContain(`faulty variant lookup-username-first on ${EVERY_ALTERNATIVE}`);
+    expect(r.report().requirements.find((q) => q.id === 'UM-GET-003')?.verdict).toBe('failed');
+  });
+
+  test('refuses an unknown name before anything starts (exit 2), naming the known ones', async () => {
+    const r = await runCli(['--dialect', 'seed', '--reference-variant', 'no-such-thing']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown reference variant "no-such-thing".*every-alternative/);
   });
 });
