@@ -1,4 +1,4 @@
-// npm run bench [-- --only certify,overhead,startup,properties,load,mutants,regression --runs N]
+// npm run bench [-- --only certify,overhead,startup,properties,load,alternatives,mutants,regression --runs N]
 // The suite's own speed, medians of several runs, as a compact table; results in reports/out/bench.json.
 // Not a test: it asserts nothing. Times mean little on a busy machine: the load average is printed.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,14 +8,23 @@ import { parseArgs } from 'node:util';
 import { certifyTime } from './certify-time.ts';
 import { loadBench } from './load.ts';
 import { ROOT } from './measure.ts';
-import { mutantsBench } from './mutants.ts';
+import { everyAlternativeBench, mutantsBench } from './mutants.ts';
 import { overhead } from './overhead.ts';
 import { propertiesBench } from './properties.ts';
 import { regressionBench } from './regression.ts';
 import { ms, perS, type Row, renderTable, secs } from './table.ts';
 import { startup } from './startup.ts';
 
-const SECTIONS = ['overhead', 'startup', 'certify', 'load', 'properties', 'mutants', 'regression'] as const;
+const SECTIONS = [
+  'overhead',
+  'startup',
+  'certify',
+  'load',
+  'properties',
+  'alternatives',
+  'mutants',
+  'regression',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, runs: { type: 'string' } } });
@@ -117,6 +126,17 @@ if (want('properties')) {
         `${p.properties.frames} frames, ${p.properties.cases} cases in ${secs(p.properties.ms)}`,
       ]);
   }
+}
+if (want('alternatives')) {
+  note(`(7) certifying every-alternative vs the reference, both dialects: ${runs} pairs`);
+  const a = await everyAlternativeBench(runs);
+  results.alternatives = a;
+  rows.push([
+    '(7) every-alternative / reference',
+    a.ratio.toFixed(2),
+    '<= 1.2',
+    `${secs(a.everyAlternativeMedianMs)} vs ${secs(a.referenceMedianMs)} (medians of ${runs} pairs, both dialects); exit ${[...new Set(a.exitCodes)].join('/')}`,
+  ]);
 }
 if (want('mutants')) {
   note('(5) the mutation run (npm run mutants), once');

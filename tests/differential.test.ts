@@ -111,7 +111,7 @@ describe('comparing one step', () => {
 });
 
 async function embedded(variant?: string): Promise<DifferentialTarget & { stop(): Promise<void> }> {
-  return launchEmbedded('seed', IDS, variant);
+  return launchEmbedded('seed', IDS, { variant });
 }
 
 const run = (

@@ -120,7 +120,10 @@ function plans(opts: CliOptions, identities: readonly OmikronIdentity[]): Plan[]
     reportDir: dialects.length > 1 ? join(opts.reportDir, d) : opts.reportDir,
     target: { kind: 'embedded', label: `embedded reference Omega (${d})` },
     launch: async () => {
-      const t = await launchEmbedded(d, identities, opts.referenceVariant);
+      const t = await launchEmbedded(d, identities, {
+        variant: opts.referenceVariant,
+        base: opts.referenceBase,
+      });
       return opts.clock === 'none' ? { ...t, clock: { kind: 'none', reason: '--clock none was given' } } : t;
     },
   }));

@@ -61,6 +61,8 @@ export interface CliOptions {
   readonly requireComplete: boolean;
   readonly clock: ClockChoice;
   readonly referenceVariant?: string;
+  /** --reference-base: what --reference-variant is layered on (reference, an alternative, every-alternative). */
+  readonly referenceBase?: string;
   readonly load: boolean;
   readonly loadConnections: number;
   readonly loadRequests: number;
@@ -109,6 +111,7 @@ const spec = {
   'require-complete': { type: 'boolean' },
   clock: { type: 'string' },
   'reference-variant': { type: 'string' },
+  'reference-base': { type: 'string' },
   load: { type: 'boolean' },
   'load-connections': { type: 'string' },
   'load-requests': { type: 'string' },
@@ -249,6 +252,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     requireComplete: v['require-complete'] ?? false,
     clock,
     ...(v['reference-variant'] !== undefined ? { referenceVariant: v['reference-variant'] } : {}),
+    ...(v['reference-base'] !== undefined ? { referenceBase: v['reference-base'] } : {}),
     load: v.load ?? false,
     loadConnections: int('load-connections', v['load-connections'], DEFAULT_LOAD.connections, 1),
     loadRequests: int('load-requests', v['load-requests'], DEFAULT_LOAD.requests, 1),
@@ -278,7 +282,10 @@ Targets (at most one):
   --tls                            --command: serve wss:// with a certificate the suite generates
   --ca FILE | --insecure           wss:// URLs: trust this CA, or any certificate
   --image-env K=V (repeatable), --wait-log REGEX, --container-port N   for --image
-  --reference-variant NAME         embedded target: a faulty variant (fixtures/variants) or a conformant alternative (fixtures/alternatives)
+  --reference-variant NAME         embedded target: a faulty variant (fixtures/variants) or a conformant
+                                   alternative (fixtures/alternatives, every-alternative) of the reference
+  --reference-base NAME            embedded target: layer --reference-variant on this alternative or on
+                                   every-alternative instead of the reference
 
 Identities and dialect:
   --omikron-key FILE               an Omikron identity {"id","private_key"} (repeatable; default: the fixture identities)

@@ -403,9 +403,10 @@ export class Connection {
       return;
     }
     if (reply.type === 'ping') {
-      // The Omega's heartbeat: answer it, never count it as a reply.
+      // The Omega's heartbeat: noted, never counted as a reply, and not answered, as the public
+      // Omikron does not (a server may refuse a pong it did not expect, e.g. during the handshake);
+      // the suite's own keepalive pings are what keep the connection from looking idle.
       this.serverPings.push(reply);
-      this.send({ type: 'pong', ...(id === undefined ? {} : { id }), data: {} });
       return;
     }
     const error = isErrorType(reply.type);

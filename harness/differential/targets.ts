@@ -74,7 +74,7 @@ function launch(
         }),
       );
     case 'embedded':
-      return launchEmbedded(dialect ?? 'seed', identities, where.variant);
+      return launchEmbedded(dialect ?? 'seed', identities, { variant: where.variant });
   }
 }
 

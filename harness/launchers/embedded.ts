@@ -1,25 +1,35 @@
-// The reference Omega in this process, with the clock control hook (or a faulty variant of it).
+// The reference Omega in this process, with the clock control hook (or a faulty variant of it, a
+// conformant alternative, or a variant layered on one: fixtures/reference/select.ts).
+import { type Selection, selectBehaviours } from '../../fixtures/reference/select.ts';
 import { ReferenceOmega } from '../../fixtures/reference/server.ts';
-import { variantByName } from '../../fixtures/variants/catalogue.ts';
-import { applyVariant } from '../../fixtures/variants/variant.ts';
 import type { OmikronIdentity } from '../identity/identities.ts';
 import type { Dialect } from '../protocol/dialect.ts';
-import type { LaunchedTarget } from './launcher.ts';
+import { LaunchError, type LaunchedTarget } from './launcher.ts';
 
 export async function launchEmbedded(
   dialect: Dialect,
   identities: readonly OmikronIdentity[],
-  variant?: string,
+  selection: Selection = {},
 ): Promise<LaunchedTarget> {
-  const behaviours = applyVariant(variant ? variantByName(variant) : undefined);
-  const omega = await ReferenceOmega.start({ dialect, trusted: identities, clockControl: true, behaviours });
+  let selected: ReturnType<typeof selectBehaviours>;
+  try {
+    selected = selectBehaviours(selection, dialect);
+  } catch (e) {
+    throw new LaunchError((e as Error).message);
+  }
+  const omega = await ReferenceOmega.start({
+    dialect,
+    trusted: identities,
+    clockControl: true,
+    behaviours: selected.behaviours,
+  });
   return {
     kind: 'embedded',
-    label: `embedded reference Omega (${dialect}${variant ? `, faulty variant ${variant}` : ''})`,
+    label: `embedded reference Omega (${dialect}${selected.description ? `, ${selected.description}` : ''})`,
     url: omega.url,
     dialect,
     clock: { kind: 'control', url: omega.clockControlUrl! },
-    logs: () => '',
+    logs: () => omega.faults.join('\n'),
     stop: () => omega.stop(),
   };
 }

@@ -28,36 +28,43 @@ export function assess(
     for (const e of r.errors) problems.push(`reference (${r.dialect}): ${e.split('\n')[0]}`);
     if (r.confirmation && r.ok) warnings.push(`reference (${r.dialect}): ${r.confirmation}`);
   }
+  const named = (v: VariantOutcome): string =>
+    `variant "${v.name}"${v.base === 'reference' ? '' : ` on ${v.base}`}`;
+  const onReference = new Map(variants.filter((v) => v.base === 'reference').map((v) => [v.name, v]));
   for (const v of variants) {
+    const label = `variant "${v.name}" (${v.dialect}${v.base === 'reference' ? '' : `, on ${v.base}`})`;
+    // Caught on the reference, not among the legitimate choices of another base: the catching check
+    // leans on a choice of the reference's (GUIDE.md, "Prove both directions").
+    const coupled =
+      v.base !== 'reference' && v.status === 'survived' && onReference.get(v.name)?.status === 'caught'
+        ? ` — caught on the reference by ${onReference.get(v.name)!.caughtBy.join(', ')}: that check is coupled to the reference's choices`
+        : '';
     if (v.status === 'survived')
       problems.push(
-        `variant "${v.name}" (${v.dialect}) SURVIVED: ${v.fault} — none of ${v.mustCatch.join(', ')} failed (failing: ${v.failed.join(', ') || 'nothing'})${v.confirmation ? `; ${v.confirmation}` : ''}`,
+        `${label} SURVIVED: ${v.fault} — none of ${v.mustCatch.join(', ')} failed (failing: ${v.failed.join(', ') || 'nothing'})${v.confirmation ? `; ${v.confirmation}` : ''}${coupled}`,
       );
     if (v.status === 'error')
-      problems.push(
-        `variant "${v.name}" (${v.dialect}) not judged: ${v.errors[0]?.split('\n')[0] ?? 'no result'}${v.incomplete ? ` (${v.incomplete}; none of ${v.mustCatch.join(', ')} had failed yet)` : ''}`,
-      );
+      problems.push(`${label} not judged: ${v.errors[0]?.split('\n')[0] ?? 'no result'}`);
   }
   for (const v of variants) {
-    if (v.incomplete) warnings.push(`variant "${v.name}": ${v.incomplete}`);
-    else if (v.timeMs > MUTANT_SLOW_MS && !v.confirmation)
+    if (v.timeMs > MUTANT_SLOW_MS && !v.confirmation)
       warnings.push(
-        `variant "${v.name}" took ${seconds(v.timeMs)} (scenarios waiting out reply bounds on a target that still answers pings?)`,
+        `${named(v)} took ${seconds(v.timeMs)} (scenarios waiting out reply bounds on a target that still answers pings?)`,
       );
-    if (v.status === 'caught' && v.confirmation) warnings.push(`variant "${v.name}": ${v.confirmation}`);
+    if (v.status === 'caught' && v.confirmation) warnings.push(`${named(v)}: ${v.confirmation}`);
     if (v.unexpected.length > 0)
       warnings.push(
-        `variant "${v.name}": failed outside mustCatch and mayAlsoFail: ${v.failures
+        `${named(v)}: failed outside mustCatch and mayAlsoFail: ${v.failures
           .filter((f) => v.unexpected.includes(f.id))
           .map((f) => `${f.id} (${(f.summary ?? '').split('\n')[0]!.slice(0, 100)})`)
           .join('; ')}`,
       );
     if (v.propertyOnly && v.scriptedAlone === true)
-      warnings.push(`variant "${v.name}" is marked propertyOnly, but the scripted scenarios alone catch it`);
+      warnings.push(`${named(v)} is marked propertyOnly, but the scripted scenarios alone catch it`);
     if (v.onlyProperties)
-      warnings.push(`variant "${v.name}" is caught only by the property suites: mark it propertyOnly?`);
-    if (v.status === 'caught' && v.errors.length > 0 && !v.incomplete)
-      warnings.push(`variant "${v.name}": ${v.errors[0]!.split('\n')[0]}`);
+      warnings.push(`${named(v)} is caught only by the property suites: mark it propertyOnly?`);
+    if (v.status === 'caught' && v.errors.length > 0)
+      warnings.push(`${named(v)}: ${v.errors[0]!.split('\n')[0]}`);
   }
   if (missingPropertySuites.length > 0 && variants.some((v) => v.propertyOnly))
     warnings.push(

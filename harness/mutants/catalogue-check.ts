@@ -1,5 +1,7 @@
-// Static checks of the variant catalogue: what makes a mutation run meaningless before it starts.
+// Static checks of the variant and alternative catalogues: what makes a run meaningless before it starts.
+import type { ConformantAlternative } from '../../fixtures/alternatives/alternative.ts';
 import { REFERENCE } from '../../fixtures/reference/behaviours.ts';
+import { EVERY_ALTERNATIVE } from '../../fixtures/reference/select.ts';
 import type { FaultyVariant } from '../../fixtures/variants/variant.ts';
 import { DIALECTS } from '../protocol/dialect.ts';
 import { appliesTo, isJudged, isRequirementId, requirement } from '../spec/requirements.ts';
@@ -43,15 +45,22 @@ export function variantProblems(v: FaultyVariant): string[] {
     if (id !== '*' && !isRequirementId(id))
       out.push(`mayAlsoFail id "${id}" is not in the requirement catalogue (use "*" for "anything")`);
   }
+  out.push(...overrideProblems(v.override));
+  return out;
+}
+
+/** Problems of an override (a variant's or an alternative's): unknown behaviours, dropped operations. */
+function overrideProblems(fn: FaultyVariant['override']): string[] {
+  const out: string[] = [];
   let override: Record<string, unknown>;
   try {
-    override = v.override(REFERENCE) as Record<string, unknown>;
+    override = fn(REFERENCE) as Record<string, unknown>;
   } catch (e) {
     out.push(`override(REFERENCE) threw: ${(e as Error).message}`);
     return out;
   }
   const keys = Object.keys(override);
-  if (keys.length === 0) out.push('override replaces no behaviour: the variant is the reference');
+  if (keys.length === 0) out.push('override replaces no behaviour: it is the reference');
   for (const k of keys) {
     if (!BEHAVIOUR_KEYS.has(k)) {
       out.push(`override returns unknown behaviour "${k}"`);
@@ -87,5 +96,37 @@ export function catalogueProblems(variants: readonly FaultyVariant[]): Catalogue
     else seen.set(v.name, i);
     for (const p of variantProblems(v)) out.push({ variant: v.name, problem: p });
   });
+  return out;
+}
+
+/**
+ * Problems of the conformant-alternative catalogue: names unique among variants and alternatives
+ * (one lookup finds both), a stated choice, records that exist and are never MUST.
+ */
+export function alternativeProblems(
+  alternatives: readonly ConformantAlternative[],
+  variants: readonly FaultyVariant[],
+): CatalogueProblem[] {
+  const out: CatalogueProblem[] = [];
+  const variantNames = new Set(variants.map((v) => v.name));
+  const seen = new Set<string>();
+  for (const a of alternatives) {
+    const say = (problem: string): void => {
+      out.push({ variant: a.name, problem });
+    };
+    if (!KEBAB.test(a.name)) say(`name "${a.name}" is not kebab-case`);
+    if ([REFERENCE_NAME, EVERY_ALTERNATIVE].includes(a.name)) say(`name "${a.name}" is reserved`);
+    if (seen.has(a.name)) say('duplicated name');
+    if (variantNames.has(a.name)) say('a faulty variant has the same name');
+    seen.add(a.name);
+    if (a.choice.trim().length < 10) say('choice text is missing or too short');
+    if (a.records.length === 0) say('records no requirement');
+    for (const p of overrideProblems(a.override)) say(p);
+    for (const id of a.records) {
+      if (!isRequirementId(id)) say(`records "${id}", which is not in the requirement catalogue`);
+      else if (requirement(id).level === 'MUST')
+        say(`records "${id}", a MUST: a choice the seed leaves open is recorded by INFO or SHOULD`);
+    }
+  }
   return out;
 }

@@ -1,6 +1,6 @@
 // The fixed settings of a mutation run: one place, so the worker and the CLI agree.
 import { resolve } from 'node:path';
-import { PACKAGE_ROOT } from '../run/run-suites.ts';
+import { PACKAGE_ROOT } from '../run/version.ts';
 
 /** Property budget for mutants: small and fixed, so runs are comparable. */
 export const MUTANT_SEED = 42;

@@ -1,8 +1,7 @@
 // From a run's verdicts to the mutation outcome: is the reference clean, is each variant caught.
 import type { FaultyVariant } from '../../fixtures/variants/variant.ts';
 import type { Dialect } from '../protocol/dialect.ts';
-import { isJudged, isRequirementId, requirement } from '../spec/requirements.ts';
-import type { JobResult, PartialRun } from './pool.ts';
+import type { JobResult } from './pool.ts';
 import { isFailing, type RequirementOutcome } from './result.ts';
 import { isPropertySuite } from './suite-files.ts';
 
@@ -34,6 +33,8 @@ export type VariantStatus = 'caught' | 'survived' | 'error';
 
 export interface VariantOutcome {
   readonly name: string;
+  /** What the variant was layered on: reference or every-alternative. */
+  readonly base: string;
   readonly dialect: Dialect;
   readonly fault: string;
   readonly mustCatch: readonly string[];
@@ -54,8 +55,6 @@ export interface VariantOutcome {
   /** Caught only through property suites although the variant is not marked propertyOnly. */
   readonly onlyProperties?: boolean;
   readonly errors: readonly string[];
-  /** Set when the run was cut short and the variant was judged on the scenarios that finished. */
-  readonly incomplete?: string;
   /** Wall time of the child process, and of the suites inside it (the rest is start-up). */
   readonly timeMs: number;
   readonly runMs?: number;
@@ -106,14 +105,10 @@ export function judgeReference(r: JobResult): ReferenceOutcome {
   };
 }
 
-/** Failing ids of a cut-short run: a failing check fails a MUST or SHOULD requirement (MAY/INFO are recorded only). */
-function partialFailing(p: PartialRun): string[] {
-  return [...p.fails.keys()].filter((id) => isRequirementId(id) && isJudged(requirement(id).level));
-}
-
 export function judgeVariant(v: FaultyVariant, r: JobResult): VariantOutcome {
   const base = {
     name: v.name,
+    base: r.job.base ?? 'reference',
     dialect: v.dialect ?? 'seed',
     fault: v.fault,
     mustCatch: v.mustCatch,
@@ -121,21 +116,17 @@ export function judgeVariant(v: FaultyVariant, r: JobResult): VariantOutcome {
     timeMs: r.wallMs,
   };
   if (!r.ok) {
-    const failing = r.partial ? partialFailing(r.partial) : [];
-    const caught = failing.filter((id) => v.mustCatch.includes(id));
+    // A run that stalled or gave no report is not judged on what it did so far: it fails the mutation
+    // run, naming the variant (no retry hides it).
     return {
       ...base,
-      // A mustCatch requirement that already failed stays failed whatever the rest of the run does.
-      status: caught.length > 0 ? 'caught' : 'error',
-      failed: [...caught, ...failing.filter((id) => !v.mustCatch.includes(id))],
-      caughtBy: caught,
-      catchingScenarios: [...new Set(caught.flatMap((id) => r.partial?.fails.get(id) ?? []))],
+      status: 'error',
+      failed: [],
+      caughtBy: [],
+      catchingScenarios: [],
       failures: [],
       unexpected: [],
       errors: failureOf(r),
-      ...(r.partial
-        ? { incomplete: `${r.error}; judged on the ${r.partial.scenarios} scenarios that finished` }
-        : {}),
     };
   }
   const failing = r.result.requirements.filter((o) => isFailing(o.verdict));
@@ -177,7 +168,7 @@ export function restsOnTimeouts(o: ReferenceOutcome | VariantOutcome): boolean {
       o.coverageGaps.length === 0 &&
       o.errors.length === 0
     );
-  if (o.status !== 'caught' || o.incomplete) return false;
+  if (o.status !== 'caught') return false;
   const caught = o.failures.filter((f) => o.mustCatch.includes(f.id));
   return caught.length > 0 && caught.every((f) => f.timeoutOnly === true);
 }
@@ -221,7 +212,7 @@ export function confirmVariant(first: VariantOutcome, rerun: VariantOutcome, ms:
 
 /** The suites a confirming run needs: the scripted ones alone when only scripted scenarios caught it
  * (property suites are slow against a silent target), everything otherwise. */
-export function confirmScope(o: ReferenceOutcome | VariantOutcome): 'all' | 'scripted' {
+export function confirmScope(o: ReferenceOutcome | VariantOutcome): 'all' | 'scripted' | 'split' {
   if ('ok' in o) return 'all';
   const files = o.failures.filter((f) => o.mustCatch.includes(f.id)).flatMap((f) => f.files ?? []);
   return files.length > 0 && files.every((f) => !isPropertySuite(f)) ? 'scripted' : 'all';

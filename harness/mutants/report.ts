@@ -34,7 +34,7 @@ export interface MutationReport {
   readonly exitCode: number;
 }
 
-export function writeJsonReport(path: string, report: MutationReport): void {
+export function writeJsonReport(path: string, report: object): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
 }

@@ -1,5 +1,5 @@
-// What one run (the reference or one variant, in one dialect) hands back: the worker prints it as one
-// JSON line, the pool parses it with this schema.
+// What one run (the reference, a variant or an alternative, in one dialect) hands back: read from
+// the report.json of the CLI run(s) that certified it (cli-run.ts).
 import { z } from 'zod';
 import { VERDICTS } from '../verdict/verdicts.ts';
 
@@ -16,6 +16,8 @@ export const requirementOutcomeSchema = z.object({
   /** Every failing check of it was a reply bound running out (or the target declared down after one):
    * on a loaded machine that may be the machine, not the target. */
   timeoutOnly: z.boolean().optional(),
+  /** The first failing check's message. */
+  message: z.string().optional(),
 });
 export type RequirementOutcome = z.infer<typeof requirementOutcomeSchema>;
 
@@ -23,6 +25,8 @@ export const runResultSchema = z.object({
   kind: z.literal('mutant-run'),
   /** A variant name, or REFERENCE_NAME. */
   subject: z.string(),
+  /** What a variant was layered on, when not the reference. */
+  base: z.string().optional(),
   dialect: z.enum(['seed', 'tensamin']),
   /** Suite files that ran (base names); property suites that were absent are listed apart. */
   files: z.array(z.string()),
@@ -35,6 +39,8 @@ export const runResultSchema = z.object({
   scenarios: z.object({ total: z.number(), failed: z.number() }),
   /** Suite files that failed to load, unhandled errors, exceptions the target threw. */
   errors: z.array(z.string()),
+  /** The CLI's exit code (the highest over the passes): 0 is certified at level MUST. */
+  exitCode: z.number(),
   durationMs: z.number(),
 });
 export type RunResult = z.infer<typeof runResultSchema>;
@@ -43,34 +49,3 @@ export type RunResult = z.infer<typeof runResultSchema>;
 export const TIMEOUT_FAILURE = /\bno .{0,60}within \d+ ms|the target stopped answering earlier in this run/;
 
 export const isFailing = (verdict: string): boolean => verdict === 'failed' || verdict === 'non-strict';
-
-/** One finished scenario, printed by the worker as it goes, so a run killed at its bound still tells
- * what failed so far. */
-export const scenarioLineSchema = z.object({
-  kind: z.literal('mutant-scenario'),
-  name: z.string(),
-  file: z.string(),
-  state: z.string(),
-  durationMs: z.number(),
-  /** Requirement ids with a failing check in this scenario (any level). */
-  fails: z.array(z.string()),
-});
-export type ScenarioLine = z.infer<typeof scenarioLineSchema>;
-
-/** A job handed to a serving worker (worker.ts --serve), one JSON line on its stdin. */
-export const jobLineSchema = z.object({
-  kind: z.literal('mutant-job'),
-  subject: z.string(),
-  dialect: z.enum(['seed', 'tensamin']),
-  timeoutMs: z.number().int().positive(),
-  /** 'scripted': leave the property suites out. */
-  scope: z.enum(['all', 'scripted']).optional(),
-});
-export type JobLine = z.infer<typeof jobLineSchema>;
-
-/** The worker could not run a job at all (unknown variant, the target did not start ...). */
-export const jobFailedLineSchema = z.object({
-  kind: z.literal('mutant-job-failed'),
-  subject: z.string(),
-  error: z.string(),
-});

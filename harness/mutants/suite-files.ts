@@ -1,7 +1,7 @@
 // Which suite files exist, split into scripted scenarios and property-based ones.
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { PACKAGE_ROOT } from '../run/run-suites.ts';
+import { PACKAGE_ROOT } from '../run/version.ts';
 
 export const SUITES_DIR = resolve(PACKAGE_ROOT, 'suites');
 

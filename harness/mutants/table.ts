@@ -98,6 +98,8 @@ const MUST_W = 24;
 const FAILED_W = 34;
 
 const STATUS_W = 10;
+const BASE_W = 11;
+const baseText = (base: string): string => (base === 'every-alternative' ? 'every-alt' : base);
 
 function statusText(v: VariantOutcome, paint: Paint): string {
   if (v.status === 'caught') return paint('green', pad('caught', STATUS_W));
@@ -122,8 +124,7 @@ function note(v: VariantOutcome, report: MutationReport): string {
           : `timeouts only; confirmed at ${report.settings.confirmTimeoutMs} ms`
         : `timeouts only at ${report.settings.replyTimeoutMs} ms; not at ${report.settings.confirmTimeoutMs} ms`,
     );
-  if (v.incomplete) notes.push('run cut short at its bound: partial');
-  else if (v.errors.length > 0 && v.status !== 'error') notes.push(`${v.errors.length} error(s)`);
+  if (v.errors.length > 0 && v.status !== 'error') notes.push(`${v.errors.length} error(s)`);
   return notes.join('; ');
 }
 
@@ -156,12 +157,12 @@ export function renderTable(report: MutationReport, paint: Paint = plain): strin
     lines.push(
       paint(
         'dim',
-        `  ${pad('variant', nameW)}${pad('dialect', 10)}${pad('must catch', MUST_W + 2)}${pad('failed', FAILED_W + 2)}${pad('result', STATUS_W)}${pad('time', 8)}note`,
+        `  ${pad('variant', nameW)}${pad('dialect', 10)}${pad('base', BASE_W)}${pad('must catch', MUST_W + 2)}${pad('failed', FAILED_W + 2)}${pad('result', STATUS_W)}${pad('time', 8)}note`,
       ),
     );
     for (const v of report.variants) {
       lines.push(
-        `  ${pad(v.name, nameW)}${pad(v.dialect, 10)}${pad(abbreviate(v.mustCatch, MUST_W), MUST_W + 2)}${pad(
+        `  ${pad(v.name, nameW)}${pad(v.dialect, 10)}${pad(baseText(v.base), BASE_W)}${pad(abbreviate(v.mustCatch, MUST_W), MUST_W + 2)}${pad(
           abbreviate(v.failed, FAILED_W),
           FAILED_W + 2,
         )}${statusText(v, paint)}${pad(seconds(v.timeMs), 8)}${paint('dim', note(v, report))}`,
@@ -184,7 +185,7 @@ export function renderTable(report: MutationReport, paint: Paint = plain): strin
       ),
     );
   for (const v of report.variants.filter((x) => x.status === 'error')) {
-    lines.push(`  ${paint('red', 'ERROR')} ${v.name} (${v.dialect}): the last output of its run:`);
+    lines.push(`  ${paint('red', 'ERROR')} ${v.name} (${v.dialect}, ${v.base}): the last output of its run:`);
     for (const e of v.errors)
       for (const l of e.split('\n').slice(0, 9)) lines.push(`      ${l.slice(0, 160)}`);
   }
