@@ -1,8 +1,9 @@
 // The run report: what every writer (JSON, JUnit, HTML, console) renders. Versioned, exported as a zod schema.
 import { z } from 'zod';
+import { runErrorSchema } from '../failure/reason.ts';
 import { VERDICTS } from '../verdict/verdicts.ts';
 
-export const REPORT_SCHEMA_VERSION = '1.0.0';
+export const REPORT_SCHEMA_VERSION = '1.1.0';
 
 export const checkSchema = z.object({
   requirement: z.string(),
@@ -50,19 +51,22 @@ export const runReportSchema = z.object({
     /** Container or process output, when the target failed or died. */
     logs: z.string().optional(),
   }),
-  dialect: z.object({ name: z.enum(['seed', 'tensamin']), how: z.string() }),
+  /** unknown: the run ended (outcome error) before the dialect was given or probed. */
+  dialect: z.object({ name: z.enum(['seed', 'tensamin', 'unknown']), how: z.string() }),
   seed: z.number(),
   runs: z.number(),
   repeat: z.number(),
   level: z.enum(['must', 'should']),
-  /** passed | failed | partial (not verified requirements) */
-  outcome: z.enum(['passed', 'failed', 'partial']),
+  /** passed | failed | partial (not verified requirements) | error (could not start or was stopped: exit 2, see `error`) */
+  outcome: z.enum(['passed', 'failed', 'partial', 'error']),
   exitCode: z.number(),
   /** Plain sentences: why the run failed (stale expected failures, flaky checks, dead target ...). */
   problems: z.array(z.string()),
   counts: z.record(z.string(), z.number()),
   requirements: z.array(requirementResultSchema),
   scenarios: z.array(scenarioResultSchema),
+  /** With outcome error: why the run could not start or was stopped, as data, and how far it got. */
+  error: runErrorSchema.optional(),
   /** Property-based load figures etc. Free-form, informational. */
   figures: z.record(z.string(), z.unknown()).optional(),
 });
