@@ -138,12 +138,16 @@ export class Connection {
       try {
         ws = new WebSocket(url, {
           maxPayload: options.maxPayload ?? 16 * 1024 * 1024,
-          handshakeTimeout: connectTimeoutMs,
+          // Later than the timer below, so a silent listener ends as a typed timeout, not ws's own error.
+          handshakeTimeout: connectTimeoutMs + 1000,
           ...(options.tls?.caFile ? { ca: readFileSync(options.tls.caFile) } : {}),
           ...(options.tls?.insecure ? { rejectUnauthorized: false } : {}),
         });
       } catch (e) {
-        reject(new ConnectError(`${options.label}: cannot connect to ${url}: ${(e as Error).message}`));
+        const raw = (e as Error).message;
+        reject(
+          new ConnectError(`${options.label}: cannot connect to ${url}: ${raw}`, { kind: 'error', url, raw }),
+        );
         return;
       }
       const timer = setTimeout(() => {
@@ -151,6 +155,7 @@ export class Connection {
         reject(
           new ConnectError(
             `${options.label}: no WebSocket connection to ${url} within ${connectTimeoutMs} ms`,
+            { kind: 'timeout', url, timeoutMs: connectTimeoutMs },
           ),
         );
       }, connectTimeoutMs);
@@ -161,13 +166,22 @@ export class Connection {
       });
       ws.once('error', (err) => {
         clearTimeout(timer);
-        reject(new ConnectError(`${options.label}: cannot connect to ${url}: ${err.message}`));
+        const code = (err as NodeJS.ErrnoException).code;
+        reject(
+          new ConnectError(`${options.label}: cannot connect to ${url}: ${err.message}`, {
+            kind: 'error',
+            url,
+            raw: err.message,
+            ...(typeof code === 'string' ? { code } : {}),
+          }),
+        );
       });
       ws.once('unexpected-response', (_req, res) => {
         clearTimeout(timer);
         reject(
           new ConnectError(
             `${options.label}: ${url} answered HTTP ${res.statusCode} instead of a WebSocket upgrade`,
+            { kind: 'http', url, status: res.statusCode ?? 0 },
           ),
         );
       });
