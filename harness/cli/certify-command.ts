@@ -1,8 +1,7 @@
 // The certify command: launch each planned target, certify it, write its reports.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { renderConsole } from '../../reports/console.ts';
-import { writeReports } from '../../reports/write.ts';
+import { errorEventMessage } from '../../reports/error-report.ts';
 import type { TlsOptions } from '../client/connection.ts';
 import type { ClockDescriptor } from '../clock/clock.ts';
 import type { OmikronIdentity } from '../identity/identities.ts';
@@ -11,6 +10,7 @@ import { launchEmbedded } from '../launchers/embedded.ts';
 import type { LaunchedTarget } from '../launchers/launcher.ts';
 import { urlTarget } from '../launchers/url.ts';
 import type { Dialect } from '../protocol/dialect.ts';
+import { RunStoppedError } from '../failure/reason.ts';
 import { certify } from '../run/certify.ts';
 import type { EventSink } from '../run/events.ts';
 import {
@@ -22,11 +22,10 @@ import { EXIT } from '../run/outcome.ts';
 import { authenticateOnce, probeDialect } from '../run/preflight.ts';
 import type { RunReport } from '../run/report-model.ts';
 import { selectRequirements } from '../run/selection.ts';
+import { onStopSignal, publish, RunTracker, type TargetPlan } from './early-end.ts';
 import type { CliOptions } from './options.ts';
 
-interface Plan {
-  readonly dialect: Dialect | 'auto';
-  readonly reportDir: string;
+interface Plan extends TargetPlan {
   launch(): Promise<LaunchedTarget>;
 }
 
@@ -47,7 +46,14 @@ function plans(opts: CliOptions, identities: readonly OmikronIdentity[]): Plan[]
     const url = opts.url;
     const clock = clockFor(opts, 'url') as ClockDescriptor;
     return [
-      { dialect: opts.dialect, reportDir: opts.reportDir, launch: async () => urlTarget(url, tls, clock) },
+      {
+        kind: 'url',
+        label: url,
+        url,
+        dialect: opts.dialect,
+        reportDir: opts.reportDir,
+        launch: async () => urlTarget(url, tls, clock),
+      },
     ];
   }
   if (opts.serverCommand !== undefined) {
@@ -55,6 +61,9 @@ function plans(opts: CliOptions, identities: readonly OmikronIdentity[]): Plan[]
     const clock = clockFor(opts, 'command');
     return [
       {
+        kind: 'command',
+        label: `command: ${command}`,
+        url: '',
         dialect: opts.dialect,
         reportDir: opts.reportDir,
         launch: () =>
@@ -79,6 +88,9 @@ function plans(opts: CliOptions, identities: readonly OmikronIdentity[]): Plan[]
     const image = opts.image;
     return [
       {
+        kind: 'image',
+        label: `image: ${image}`,
+        url: '',
         dialect: opts.dialect,
         reportDir: opts.reportDir,
         launch: async () => {
@@ -101,6 +113,9 @@ function plans(opts: CliOptions, identities: readonly OmikronIdentity[]): Plan[]
   // No target: the embedded reference, in both dialects unless one was named.
   const dialects: Dialect[] = opts.dialect === 'auto' ? ['seed', 'tensamin'] : [opts.dialect];
   return dialects.map((d) => ({
+    kind: 'embedded',
+    label: `embedded reference Omega (${d})`,
+    url: '',
     dialect: d,
     reportDir: dialects.length > 1 ? join(opts.reportDir, d) : opts.reportDir,
     launch: async () => {
@@ -116,8 +131,11 @@ async function runPlan(
   identities: readonly OmikronIdentity[],
   expected: readonly ExpectedFailure[] | undefined,
   sink: EventSink,
+  tracker: RunTracker,
 ): Promise<RunReport> {
   const launched = await plan.launch();
+  tracker.launched = launched;
+  tracker.reach('target-ready');
   try {
     const sessionTarget = {
       url: launched.url,
@@ -125,6 +143,7 @@ async function runPlan(
     };
     const runPrefix = `c${randomBytes(3).toString('hex').slice(0, 5)}`;
     await authenticateOnce({ ...sessionTarget, dialect: 'seed' }, identities[0]!);
+    tracker.reach('authenticated');
     let dialect: Dialect;
     let how: string;
     if (plan.dialect !== 'auto') {
@@ -134,8 +153,14 @@ async function runPlan(
           ? 'the embedded reference runs both dialects'
           : 'given with --dialect';
     } else {
-      ({ dialect, how } = await probeDialect(sessionTarget, identities[0]!, `${runPrefix}probe`));
+      ({ dialect, how } = await probeDialect(sessionTarget, identities[0]!, `${runPrefix}probe`).catch(
+        (e: unknown) => {
+          throw new DialectProbeError(e);
+        },
+      ));
     }
+    tracker.dialect = { name: dialect, how };
+    tracker.reach('scenarios');
     const report = await certify({
       launched,
       dialect,
@@ -150,7 +175,7 @@ async function runPlan(
       requireComplete: opts.requireComplete,
       selected: selectRequirements(opts.only, opts.skip),
       ...(expected ? { expectedFailures: expected } : {}),
-      events: sink,
+      events: tracker.watch(sink),
       runPrefix,
       replayCommand: replayPrefix(opts.argv, dialect),
       ...(opts.suites.length > 0 ? { files: opts.suites } : {}),
@@ -206,30 +231,51 @@ export function replayPrefix(argv: readonly string[], dialect: string): string {
   return ['npx omega-conformance', ...kept, '--dialect', dialect].join(' ');
 }
 
+/** The dialect probe failed: said apart from the authentication (the run got further). */
+class DialectProbeError extends Error {
+  constructor(readonly error: unknown) {
+    super(error instanceof Error ? error.message : String(error));
+  }
+}
+
 export async function certifyCommand(
   opts: CliOptions,
   identities: readonly OmikronIdentity[],
   sink: EventSink,
 ): Promise<number> {
   const expected = opts.expectedFailures ? loadExpectedFailures(opts.expectedFailures) : undefined;
+  const settings = { seed: opts.seed, runs: opts.runs, repeat: opts.repeat, level: opts.level };
   let exitCode: number = EXIT.ok;
   const reports: RunReport[] = [];
   for (const plan of plans(opts, identities)) {
-    const report = await runPlan(plan, opts, identities, expected, sink);
-    reports.push(report);
-    const written = await writeReports(report, plan.reportDir);
-    sink.emit({
-      event: 'end',
-      dialect: report.dialect.name,
-      outcome: report.outcome,
-      exitCode: report.exitCode,
-      reports: Object.values(written),
+    const tracker = new RunTracker(plan);
+    // A signal ends the run with its reports: the run itself cannot be cancelled, so the process exits.
+    let dispose = () => {};
+    const stopRun = new Promise<never>((_, reject) => {
+      dispose = onStopSignal(reject);
     });
-    if (!opts.jsonLines)
-      process.stderr.write(
-        `${renderConsole(report, { color: process.stderr.isTTY === true, reportDir: plan.reportDir })}\n`,
-      );
+    stopRun.catch(() => {});
+    let report: RunReport;
+    let signalled = false;
+    try {
+      report = await Promise.race([runPlan(plan, opts, identities, expected, sink, tracker), stopRun]);
+    } catch (e) {
+      signalled = e instanceof RunStoppedError && e.reason.kind === 'stopped' && e.reason.by === 'signal';
+      report =
+        e instanceof DialectProbeError
+          ? tracker.report(e.error, settings, 'dialect')
+          : tracker.report(e, settings);
+      if (report.error) sink.emit({ event: 'error', message: errorEventMessage(report.error) });
+    }
+    reports.push(report);
+    await publish(report, plan.reportDir, sink, { jsonLines: opts.jsonLines });
     exitCode = Math.max(exitCode, report.exitCode);
+    if (signalled) {
+      // The target may be mid-scenario: stop it (bounded), then leave without running further plans.
+      await Promise.race([tracker.launched?.stop(), new Promise((r) => setTimeout(r, 3000).unref())]);
+      process.exit(exitCode);
+    }
+    dispose();
   }
   if (opts.writeExpectedFailures) {
     const n = writeExpectedFailures(

@@ -11,7 +11,7 @@ import { HarnessError } from '../client/errors.ts';
 import { LaunchError } from '../launchers/launcher.ts';
 import { withLoadIdentities } from '../load/identities.ts';
 import { SUITE_VERSION } from '../run/version.ts';
-import { consoleSink, jsonLinesSink } from '../run/events.ts';
+import { consoleSink, type EventSink, jsonLinesSink } from '../run/events.ts';
 import { EXIT } from '../run/outcome.ts';
 import { selectRequirements, UsageError } from '../run/selection.ts';
 import { REQUIREMENTS } from '../spec/requirements.ts';
@@ -31,12 +31,19 @@ function loadIdentities(opts: CliOptions): OmikronIdentity[] {
   return ids;
 }
 
+/** A certification that ends before any target was planned still writes its reports (outcome error). */
+async function reportEarlyEnd(argv: readonly string[], e: unknown, sink: EventSink, jsonLines: boolean) {
+  const { reportStartFailure } = await import('./early-end.ts');
+  await reportStartFailure(argv, e, sink, jsonLines);
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   let opts: CliOptions;
   try {
     opts = parseOptions(argv);
   } catch (e) {
     process.stderr.write(`omega-conformance: ${(e as Error).message}\n`);
+    await reportEarlyEnd(argv, e, { emit: () => {} }, argv.includes('--json-lines'));
     return EXIT.cannotStart;
   }
   const sink = opts.jsonLines
@@ -81,9 +88,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError || e instanceof LaunchError || e instanceof HarnessError) {
       sink.emit({ event: 'error', message: e.message });
+      if (opts.command === 'certify') await reportEarlyEnd(argv, e, sink, opts.jsonLines);
       return EXIT.cannotStart;
     }
     sink.emit({ event: 'error', message: `internal error of the suite: ${(e as Error).stack ?? String(e)}` });
+    if (opts.command === 'certify') await reportEarlyEnd(argv, e, sink, opts.jsonLines);
     return EXIT.cannotStart;
   }
 }

@@ -53,7 +53,7 @@ export function classify(error: unknown, url: string, stage: 'start' | 'dialect'
   const raw = error instanceof Error ? error.message : String(error);
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const found = known(e, url, stage);
-    if (found) return { ...found, raw: e.message };
+    if (found) return { ...found, raw };
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return { reason: { kind: 'internal', detail }, raw, opened: false };

@@ -52,7 +52,7 @@ export type StopReason = z.infer<typeof stopReasonSchema>;
 export type StopReasonKind = StopReason['kind'];
 
 /** How far the run got before it ended: each stage includes the ones before it. */
-export const REACHED = ['nothing', 'target-started', 'websocket-open', 'authenticated', 'scenarios'] as const;
+export const REACHED = ['nothing', 'target-ready', 'websocket-open', 'authenticated', 'scenarios'] as const;
 export type Reached = (typeof REACHED)[number];
 
 /** report.json's `error`: the reason as data, the same in plain words, the raw error, and how far the run got. */

@@ -1,5 +1,5 @@
 import { createVitest } from 'vitest/node';
-import { HarnessError } from '../client/errors.ts';
+import { RunStoppedError } from '../failure/reason.ts';
 import type { TargetDescriptor } from '../scenario/target.ts';
 import { CheckCollector, type Progress } from './collector.ts';
 import { CONFORMANCE_TEST_CONFIG } from './conformance-config.ts';
@@ -37,7 +37,8 @@ export async function runSuites(
     watchdog = setInterval(() => {
       if (Date.now() - lastProgress > bound) {
         reject(
-          new HarnessError(
+          new RunStoppedError(
+            { kind: 'stopped', by: 'stall', boundMs: bound },
             `the scenarios made no progress for ${Math.round(bound / 1000)} s: the run was stopped`,
           ),
         );
