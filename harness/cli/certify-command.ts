@@ -10,7 +10,6 @@ import { launchEmbedded } from '../launchers/embedded.ts';
 import type { LaunchedTarget } from '../launchers/launcher.ts';
 import { urlTarget } from '../launchers/url.ts';
 import type { Dialect } from '../protocol/dialect.ts';
-import { RunStoppedError } from '../failure/reason.ts';
 import { certify } from '../run/certify.ts';
 import type { EventSink } from '../run/events.ts';
 import {
@@ -22,7 +21,7 @@ import { EXIT } from '../run/outcome.ts';
 import { authenticateOnce, probeDialect } from '../run/preflight.ts';
 import type { RunReport } from '../run/report-model.ts';
 import { selectRequirements } from '../run/selection.ts';
-import { onStopSignal, publish, RunTracker, type TargetPlan } from './early-end.ts';
+import { onStopSignal, publish, publishSync, RunTracker, type TargetPlan } from './early-end.ts';
 import type { CliOptions } from './options.ts';
 
 interface Plan extends TargetPlan {
@@ -249,18 +248,21 @@ export async function certifyCommand(
   const reports: RunReport[] = [];
   for (const plan of plans(opts, identities)) {
     const tracker = new RunTracker(plan);
-    // A signal ends the run with its reports: the run itself cannot be cancelled, so the process exits.
-    let dispose = () => {};
-    const stopRun = new Promise<never>((_, reject) => {
-      dispose = onStopSignal(reject);
+    // A signal ends the run with its reports, written before the process exits.
+    const dispose = onStopSignal((e) => {
+      const report = tracker.report(e, settings);
+      if (report.error) sink.emit({ event: 'error', message: errorEventMessage(report.error) });
+      try {
+        publishSync(report, plan.reportDir, sink, { jsonLines: opts.jsonLines });
+      } finally {
+        void tracker.launched?.stop(); // a --command server's process group is signalled at once
+        process.exit(EXIT.cannotStart);
+      }
     });
-    stopRun.catch(() => {});
     let report: RunReport;
-    let signalled = false;
     try {
-      report = await Promise.race([runPlan(plan, opts, identities, expected, sink, tracker), stopRun]);
+      report = await runPlan(plan, opts, identities, expected, sink, tracker);
     } catch (e) {
-      signalled = e instanceof RunStoppedError && e.reason.kind === 'stopped' && e.reason.by === 'signal';
       report =
         e instanceof DialectProbeError
           ? tracker.report(e.error, settings, 'dialect')
@@ -270,11 +272,6 @@ export async function certifyCommand(
     reports.push(report);
     await publish(report, plan.reportDir, sink, { jsonLines: opts.jsonLines });
     exitCode = Math.max(exitCode, report.exitCode);
-    if (signalled) {
-      // The target may be mid-scenario: stop it (bounded), then leave without running further plans.
-      await Promise.race([tracker.launched?.stop(), new Promise((r) => setTimeout(r, 3000).unref())]);
-      process.exit(exitCode);
-    }
     dispose();
   }
   if (opts.writeExpectedFailures) {

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { errorReport } from '../../reports/error-report.ts';
 import { renderConsole } from '../../reports/console.ts';
-import { type WrittenReports, writeReports } from '../../reports/write.ts';
+import { type WrittenReports, writeReports, writeReportsSync } from '../../reports/write.ts';
 import { classify } from '../failure/classify.ts';
 import { REACHED, type Reached, RunStoppedError } from '../failure/reason.ts';
 import type { LaunchedTarget, TargetKind } from '../launchers/launcher.ts';
@@ -90,7 +90,26 @@ export async function publish(
   sink: EventSink,
   console: { jsonLines: boolean },
 ): Promise<WrittenReports> {
-  const written = await writeReports(report, dir);
+  return announce(report, dir, await writeReports(report, dir), sink, console);
+}
+
+/** The same, synchronously (a signal handler: the process exits right after). */
+export function publishSync(
+  report: RunReport,
+  dir: string,
+  sink: EventSink,
+  console: { jsonLines: boolean },
+): WrittenReports {
+  return announce(report, dir, writeReportsSync(report, dir), sink, console);
+}
+
+function announce(
+  report: RunReport,
+  dir: string,
+  written: WrittenReports,
+  sink: EventSink,
+  console: { jsonLines: boolean },
+): WrittenReports {
   sink.emit({
     event: 'end',
     dialect: report.dialect.name,
@@ -109,20 +128,17 @@ export async function publish(
 }
 
 /**
- * Until disposed: on SIGINT or SIGTERM (Ctrl-C, a CI job cancelled), `onStop` gets a RunStoppedError;
- * a second signal exits at once.
+ * Until disposed: on SIGINT or SIGTERM (Ctrl-C, a CI job cancelled), `onStop` gets a RunStoppedError.
+ * It runs before any other listener (vitest's exits the process a millisecond later), so it must
+ * finish synchronously.
  */
 export function onStopSignal(onStop: (e: RunStoppedError) => void): () => void {
-  let stopping = false;
-  const handler = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(130);
-    stopping = true;
+  const handler = (signal: NodeJS.Signals) =>
     onStop(
       new RunStoppedError({ kind: 'stopped', by: 'signal', signal }, `the run was stopped by ${signal}`),
     );
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  process.prependListener('SIGINT', handler);
+  process.prependListener('SIGTERM', handler);
   return () => {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
@@ -143,7 +159,13 @@ export async function reportStartFailure(
   jsonLines: boolean,
 ): Promise<void> {
   if (argv.includes('identities') || argv.some((a) => NOT_A_RUN.has(a))) return;
-  const loose = parseArgs({ args: [...argv], strict: false, allowPositionals: true }).values;
+  const string = { type: 'string' } as const;
+  const loose = parseArgs({
+    args: [...argv],
+    strict: false,
+    allowPositionals: true,
+    options: { 'report-dir': string, url: string, command: string, image: string, dialect: string },
+  }).values;
   const dir = typeof loose['report-dir'] === 'string' ? loose['report-dir'] : DEFAULTS.reportDir;
   const target =
     typeof loose.url === 'string'
