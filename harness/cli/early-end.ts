@@ -145,8 +145,8 @@ export function onStopSignal(onStop: (e: RunStoppedError) => void): () => void {
   };
 }
 
-/** Options that ask for no certification: no report for them. */
-const NOT_A_RUN = new Set(['--help', '-h', '--version', '-v', '--list']);
+/** Subcommands and options that ask for no certification: no report for them. */
+const NOT_A_RUN = new Set(['identities', 'asyncapi', '--help', '-h', '--version', '-v', '--list']);
 
 /**
  * Before the options are understood (a bad option) or before any target was planned: reports in the
@@ -158,7 +158,7 @@ export async function reportStartFailure(
   sink: EventSink,
   jsonLines: boolean,
 ): Promise<void> {
-  if (argv.includes('identities') || argv.some((a) => NOT_A_RUN.has(a))) return;
+  if (argv.some((a) => NOT_A_RUN.has(a))) return;
   const string = { type: 'string' } as const;
   const loose = parseArgs({
     args: [...argv],

@@ -65,6 +65,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       return EXIT.ok;
     }
+    if (opts.command === 'asyncapi') {
+      if (opts.dialect === 'auto')
+        throw new UsageError('asyncapi needs --dialect seed or --dialect tensamin');
+      const { asyncApiDocument } = await import('../asyncapi/document.ts');
+      const doc = asyncApiDocument({ dialect: opts.dialect, path: opts.path });
+      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      return EXIT.ok;
+    }
     if (opts.command === 'identities') {
       if (opts.generate !== undefined) {
         if (existsSync(opts.generate)) throw new UsageError(`${opts.generate} exists; not overwriting it`);

@@ -16,7 +16,7 @@ export const DEFAULTS = {
 export type ClockChoice = 'auto' | 'faketime' | 'none' | { readonly controlUrl: string };
 
 export interface CliOptions {
-  readonly command: 'certify' | 'identities' | 'help' | 'version' | 'list';
+  readonly command: 'certify' | 'identities' | 'asyncapi' | 'help' | 'version' | 'list';
   /** The arguments as given, for replay lines. */
   readonly argv: readonly string[];
   readonly url?: string;
@@ -118,7 +118,8 @@ export function parseOptions(argv: readonly string[]): CliOptions {
   }
   const v = parsed.values;
   const positional = parsed.positionals;
-  if (positional.length > 1 || (positional[0] !== undefined && positional[0] !== 'identities')) {
+  const SUBCOMMANDS = ['identities', 'asyncapi'];
+  if (positional.length > 1 || (positional[0] !== undefined && !SUBCOMMANDS.includes(positional[0]))) {
     throw new UsageError(`unexpected argument "${positional.join(' ')}" (see --help)`);
   }
   const targets = [v.url, v.command, v.image].filter((x) => x !== undefined);
@@ -160,9 +161,11 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         ? 'version'
         : positional[0] === 'identities'
           ? 'identities'
-          : v.list
-            ? 'list'
-            : 'certify',
+          : positional[0] === 'asyncapi'
+            ? 'asyncapi'
+            : v.list
+              ? 'list'
+              : 'certify',
     ...(v.url !== undefined ? { url: v.url } : {}),
     ...(v.command !== undefined ? { serverCommand: v.command } : {}),
     ...(v.image !== undefined ? { image: v.image } : {}),
@@ -217,6 +220,7 @@ Usage:
   omega-conformance [target] [options]      certify (no target: the embedded reference, both dialects)
   omega-conformance identities              print OMEGA_TRUSTED_OMIKRONS for the identities in use
   omega-conformance identities --generate FILE [--id N]   write a fresh Omikron identity
+  omega-conformance asyncapi --dialect seed|tensamin [--path PATH]   print the protocol as an AsyncAPI 3.0 document
 
 Targets (at most one):
   --url ws[s]://HOST:PORT/PATH     a running server. It creates and deletes users: never production.
