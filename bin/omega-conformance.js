@@ -6,12 +6,14 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ENTRY = fileURLToPath(new URL('../harness/cli/run.ts', import.meta.url));
+// Resolved from here, not from the working directory: the suite runs from any directory (a CI workspace).
+const TSX = import.meta.resolve('tsx');
 const STALL_MS = Number(process.env.OMEGA_CONFORMANCE_STALL_MS || 30_000);
 const args = process.argv.slice(2);
 
 function attempt() {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+    const child = spawn(process.execPath, ['--import', TSX, ENTRY, ...args], {
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     });
     let last = Date.now();
