@@ -258,5 +258,6 @@ Verdict and reports:
 
 Exit codes: 0 conformant at the chosen level (partial when requirements were not verified),
 1 a requirement failed, a check was flaky or an expected-failures entry is stale or expired,
-2 the run could not start (bad option, target unreachable, handshake impossible).
+2 the run could not start or was stopped (bad option, target unreachable, handshake impossible,
+a signal); the reports are written then too, with outcome error and the reason.
 `;
