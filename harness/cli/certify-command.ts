@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { errorEventMessage } from '../../reports/error-report.ts';
+import { AreaProgress } from '../../reports/progress.ts';
 import type { TlsOptions } from '../client/connection.ts';
 import type { ClockDescriptor } from '../clock/clock.ts';
 import type { OmikronIdentity } from '../identity/identities.ts';
@@ -134,6 +135,15 @@ async function runPlan(
 ): Promise<RunReport> {
   const launched = await plan.launch();
   tracker.launched = launched;
+  // People get one line per area (live on a terminal); --json-lines and --quiet keep their output.
+  const progress =
+    opts.jsonLines || opts.quiet
+      ? undefined
+      : new AreaProgress({
+          out: process.stderr,
+          live: process.stderr.isTTY === true,
+          color: process.stderr.isTTY === true,
+        });
   tracker.reach('target-ready');
   try {
     const sessionTarget = {
@@ -174,7 +184,8 @@ async function runPlan(
       requireComplete: opts.requireComplete,
       selected: selectRequirements(opts.only, opts.skip),
       ...(expected ? { expectedFailures: expected } : {}),
-      events: tracker.watch(sink),
+      events: tracker.watch(progress ? withoutScenarioLines(sink) : sink),
+      ...(progress ? { reporters: [progress] } : {}),
       runPrefix,
       replayCommand: replayPrefix(opts.argv, dialect),
       ...(opts.suites.length > 0 ? { files: opts.suites } : {}),
@@ -184,6 +195,11 @@ async function runPlan(
   } finally {
     await launched.stop();
   }
+}
+
+/** The console sink without its line per scenario: the area progress says it instead. */
+function withoutScenarioLines(sink: EventSink): EventSink {
+  return { emit: (e) => (e.event === 'scenario' ? undefined : sink.emit(e)) };
 }
 
 /** Options that do not name the target, left out of replay lines (the replay sets its own). */

@@ -1,5 +1,6 @@
 // One certification: the scenarios against a launched target in one dialect, judged and reported.
 import { createHash } from 'node:crypto';
+import type { Reporter } from 'vitest/node';
 import type { OmikronIdentity } from '../identity/identities.ts';
 import type { LaunchedTarget } from '../launchers/launcher.ts';
 import type { Dialect } from '../protocol/dialect.ts';
@@ -39,6 +40,8 @@ export interface CertifyParams {
   readonly load?: { readonly connections: number; readonly requests: number };
   /** How a person reaches this target again from a shell: the prefix of every replay line. */
   readonly replayCommand?: string;
+  /** Further vitest reporters (the console's area progress). */
+  readonly reporters?: readonly Reporter[];
 }
 
 export function configHash(
@@ -144,6 +147,7 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
         ...(p.files ? { files: p.files } : {}),
         ...(pattern ? { namePattern: pattern } : {}),
         progress: { scenarioDone: (s) => p.events.emit(scenarioEvent(s)) },
+        ...(p.reporters ? { reporters: p.reporters } : {}),
       },
     );
     harnessErrors.push(...collector.errors);

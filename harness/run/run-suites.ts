@@ -1,4 +1,4 @@
-import { createVitest } from 'vitest/node';
+import { createVitest, type Reporter } from 'vitest/node';
 import { RunStoppedError } from '../failure/reason.ts';
 import type { TargetDescriptor } from '../scenario/target.ts';
 import { CheckCollector, type Progress } from './collector.ts';
@@ -17,6 +17,8 @@ export interface SuiteRunOptions {
   readonly namePattern?: string;
   readonly progress?: Progress;
   readonly stallBoundMs?: number;
+  /** Further vitest reporters, e.g. the console's area progress (reports/progress.ts). */
+  readonly reporters?: readonly Reporter[];
 }
 
 export async function runSuites(
@@ -53,7 +55,7 @@ export async function runSuites(
         config: false,
         ...CONFORMANCE_TEST_CONFIG,
         watch: false,
-        reporters: [collector],
+        reporters: [collector, ...(options.reporters ?? [])],
         provide: { target },
         ...(options.namePattern ? { testNamePattern: options.namePattern } : {}),
       },
