@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { CheckRecord } from '../harness/verdict/checks.ts';
-import { formatDuration, oneLine } from './text.ts';
+import { formatDuration, oneLine, visible } from './text.ts';
 
 export interface ProgressOutput {
   write(text: string): unknown;
@@ -108,7 +108,8 @@ export class AreaProgress implements Reporter {
     if (failed) {
       const lines = [`    ${this.paint('31', '✗')} ${oneLine(t.name, 150)}`];
       for (const f of fails.slice(0, this.o.failuresShown ?? 3))
-        lines.push(`        ${this.paint('31', oneLine(`${f.requirement}: ${f.message}`, 200))}`);
+        // Whole, as the check wrote it: its replay line stays a line of its own, ready to copy.
+        lines.push(`        ${this.paint('31', visible(`${f.requirement}: ${f.message}`))}`);
       if (this.o.live) {
         this.clearLine();
         this.o.out.write(`${lines.join('\n')}\n`);
