@@ -107,8 +107,8 @@ export class AreaProgress implements Reporter {
     else a.passed++;
     if (failed) {
       const lines = [`    ${this.paint('31', '✗')} ${oneLine(t.name, 150)}`];
+      // Whole, as the check wrote it: its replay line stays a line of its own, ready to copy.
       for (const f of fails.slice(0, this.o.failuresShown ?? 3))
-        // Whole, as the check wrote it: its replay line stays a line of its own, ready to copy.
         lines.push(`        ${this.paint('31', visible(`${f.requirement}: ${f.message}`))}`);
       if (this.o.live) {
         this.clearLine();

@@ -37,7 +37,12 @@ function fakeModule(file: string, tests: readonly FakeTest[]): { module: TestMod
 function sink(columns?: number) {
   let text = '';
   return {
-    out: { write: (s: string) => (text += s), ...(columns ? { columns } : {}) },
+    out: {
+      write: (s: string) => {
+        text += s;
+      },
+      ...(columns ? { columns } : {}),
+    },
     text: () => text,
   };
 }
@@ -88,7 +93,7 @@ describe('area progress', () => {
       },
     ]);
     const seen: string[] = [];
-    drive(p, m, (i) => {
+    drive(p, m, () => {
       // What is on screen before scenario i's events arrive (vitest hands them over late).
       (p as unknown as { drawnAt: number }).drawnAt = Number.NEGATIVE_INFINITY;
       (p as unknown as { render: () => void }).render();
@@ -100,7 +105,7 @@ describe('area progress', () => {
     );
     expect(seen[1]).toMatch(/1\/2: 1 passed, 0 failed .*▸ register ids are unique/);
     for (const line of seen) expect([...line].length).toBeLessThanOrEqual(79);
-    expect(s.text()).toMatch(/\r\u001b\[2K {2}✓ register {2}2\/2: 2 passed, 0 failed {2}\d+ ms\n/);
+    expect(s.text()).toContain('\r\u001b[2K  ✓ register  2/2: 2 passed, 0 failed  ');
   });
 });
 
