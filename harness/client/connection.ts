@@ -178,6 +178,7 @@ export class Connection {
       });
       ws.once('unexpected-response', (_req, res) => {
         clearTimeout(timer);
+        res.socket?.destroy(); // not left open on an HTTP keep-alive: the run ends now, not when the server times it out
         reject(
           new ConnectError(
             `${options.label}: ${url} answered HTTP ${res.statusCode} instead of a WebSocket upgrade`,
