@@ -5,7 +5,7 @@ import { createServer as createTcpServer, type Socket, type Server as TcpServer 
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { classify } from '../harness/failure/classify.ts';
-import type { StopReason } from '../harness/failure/reason.ts';
+import { RunStoppedError, type StopReason } from '../harness/failure/reason.ts';
 import { wordsFor } from '../harness/failure/words.ts';
 import { fixtureIdentities } from '../harness/identity/identities.ts';
 import { authenticateOnce } from '../harness/run/preflight.ts';
@@ -146,6 +146,26 @@ describe('connection failures in plain words, next to the raw error', () => {
     const port = await wsServer(() => null);
     const r = await reasonAt(`ws://127.0.0.1:${port}/`, 600);
     expect(r.reason).toMatchObject({ kind: 'handshake-silent', timeoutMs: 600 });
+  });
+
+  it('a run stopped by its deadline or for lack of progress: the reason it was given, as it was given', () => {
+    for (const [reason, words] of [
+      [
+        { kind: 'stopped', by: 'deadline', boundMs: 600_000 },
+        'the run reached its deadline of 600 s and was stopped',
+      ],
+      [
+        { kind: 'stopped', by: 'stall', boundMs: 300_000 },
+        'the scenarios made no progress for 300 s: the run was stopped',
+      ],
+    ] as const) {
+      const r = classify(
+        new Error('wrapped', { cause: new RunStoppedError(reason, 'stopped') }),
+        'ws://127.0.0.1:1/',
+      );
+      expect(r.reason).toEqual(reason);
+      expect(wordsFor(r.reason).message).toBe(words);
+    }
   });
 
   it('an error the suite does not know is its own fault, never the server’s', () => {
