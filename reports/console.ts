@@ -62,18 +62,21 @@ export function renderConsole(report: RunReport, opts: ConsoleOptions): string {
   const problems = report.problems.slice(0, 5).map((p) => `  - ${oneLine(p, 200)}`);
   if (report.problems.length > 5)
     problems.push(`  - … and ${report.problems.length - 5} more in ${REPORT_FILES.html}`);
-  const color = report.outcome === 'passed' ? '32' : report.outcome === 'failed' ? '31' : '33';
+  const color = report.outcome === 'passed' ? '32' : report.outcome === 'partial' ? '33' : '31';
   const outcome = paint(`1;${color}`, report.outcome.toUpperCase());
   const why =
-    report.outcome === 'partial'
-      ? ': nothing failed, but MUST/SHOULD requirements were not verified'
-      : report.problems.length > 0
-        ? ':'
-        : '';
+    report.outcome === 'error'
+      ? ': the run ended early, no requirement was judged:'
+      : report.outcome === 'partial'
+        ? ': nothing failed, but MUST/SHOULD requirements were not verified'
+        : report.problems.length > 0
+          ? ':'
+          : '';
   lines.push(
     `verdict: ${outcome} at level ${report.level.toUpperCase()} (exit code ${report.exitCode})${why}`,
     ...problems,
   );
+  if (report.error?.raw !== undefined) lines.push(`  raw error: ${oneLine(report.error.raw, 300)}`);
 
   if (opts.reportDir !== undefined) {
     const d = opts.reportDir;

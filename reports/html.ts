@@ -143,7 +143,7 @@ pre.transcript,pre.logs{white-space:pre;overflow-wrap:normal;max-height:28em}
 .muted{color:var(--muted)}
 .v-passed{--c:var(--pass)}.v-failed{--c:var(--fail)}.v-non-strict{--c:var(--warn)}.v-informational{--c:var(--info)}
 .v-not-verified{--c:var(--nv)}.v-expected-failure{--c:var(--xf)}.v-not-applicable{--c:var(--na)}.v-flaky{--c:var(--flaky)}
-.o-passed{--c:var(--pass)}.o-failed{--c:var(--fail)}.o-partial{--c:var(--warn)}
+.o-passed{--c:var(--pass)}.o-failed{--c:var(--fail)}.o-partial{--c:var(--warn)}.o-error{--c:var(--fail)}
 .banner{margin:24px 0 8px;padding:18px 22px;background:var(--card);border:1px solid var(--line);border-left:10px solid var(--c);border-radius:8px}
 .banner .top{display:flex;flex-wrap:wrap;align-items:baseline;gap:6px 18px}
 .outcome{font-size:34px;font-weight:800;letter-spacing:.05em;color:var(--c)}
@@ -212,6 +212,9 @@ function headline(report: RunReport, notVerified: readonly RequirementResult[]):
   if (report.outcome === 'partial') {
     return `Partial: nothing failed at level ${lvl}, but ${notVerified.length} MUST/SHOULD requirement(s) could not be verified against this target.`;
   }
+  if (report.error) {
+    return `The run ended early (exit code ${report.exitCode}): ${report.error.message}. No requirement was judged.`;
+  }
   const n = report.problems.length;
   return `Failed at level ${lvl}: ${n} problem${n === 1 ? '' : 's'}, listed below.`;
 }
@@ -271,8 +274,24 @@ function problems(report: RunReport, notVerified: readonly RequirementResult[]):
       ),
     );
   }
+  if (report.error) return runError(report.error);
   const title = report.outcome === 'failed' ? 'Why the run failed' : 'Why the run is not a full pass';
   return h`<section class="problems o-${report.outcome}" id="problems"><h2>${title}</h2><ul>${items}</ul></section>`;
+}
+
+/** Why the run could not start or was stopped: the plain words, what to try, the raw error, how far it got. */
+function runError(e: NonNullable<RunReport['error']>): Html {
+  const rows: [string, Part][] = [
+    ['Reason', h`<span class="mono">${e.reason.kind}</span>`],
+    ['Reached', e.reached],
+    ...(e.hint !== undefined ? ([['Try', e.hint]] as [string, Part][]) : []),
+  ];
+  return h`<section class="problems o-error" id="problems"><h2>Why the run could not complete</h2>
+<p><b>${e.message}</b></p>
+<dl class="kv">${rows.map(([k, v]) => h`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
+${e.raw !== undefined ? h`<details open><summary>Raw error</summary><pre>${e.raw}</pre></details>` : null}
+<details><summary>Reason as data</summary><pre>${JSON.stringify(e.reason, null, 2)}</pre></details>
+</section>`;
 }
 
 function checkBlock(c: RequirementResult['checks'][number], i: number, n: number, seen: Set<string>): Html {

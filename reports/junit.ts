@@ -126,6 +126,22 @@ function counts(reqs: readonly RequirementResult[], report: RunReport) {
   };
 }
 
+/** The run could not start or was stopped: one erroring test case that names the reason. */
+function errorSuite(report: RunReport, e: NonNullable<RunReport['error']>): string[] {
+  const body = [
+    e.message,
+    ...(e.hint !== undefined ? [`try: ${e.hint}`] : []),
+    ...(e.raw !== undefined ? [`raw: ${e.raw}`] : []),
+    `reached: ${e.reached}`,
+    `reason: ${JSON.stringify(e.reason)}`,
+  ].join('\n');
+  return [
+    `  <testsuite name="run" tests="1" failures="0" errors="1" skipped="0" time="${seconds(report.durationMs)}" timestamp="${xmlAttr(report.startedAt)}">`,
+    `    <testcase classname="run" name="${xmlAttr(`run ended early: ${e.reason.kind}`)}" time="${seconds(report.durationMs)}"><error type="${xmlAttr(e.reason.kind)}" message="${xmlAttr(report.problems[0] ?? e.message)}">${xmlText(body)}</error></testcase>`,
+    '  </testsuite>',
+  ];
+}
+
 /** JUnit XML of the run; the testsuites' counts equal the console's closing line. */
 export function renderJunit(report: RunReport): string {
   const all = counts(report.requirements, report);
@@ -144,14 +160,16 @@ export function renderJunit(report: RunReport): string {
   const name = `omega-conformance ${report.target.label} (${report.dialect.name})`;
   // A run can fail with no requirement failing (a stale expected failure, a coverage gap, the suite's
   // own error): CI must see red in JUnit too, so such a run gets one erroring test case.
-  const runError = report.exitCode !== 0 && all.failures === 0;
-  const runSuite = runError
-    ? [
-        `  <testsuite name="run" tests="1" failures="0" errors="1" skipped="0" time="0" timestamp="${xmlAttr(report.startedAt)}">`,
-        `    <testcase classname="run" name="run problems"><error message="${xmlAttr(report.problems[0] ?? `exit code ${report.exitCode}`)}">${xmlText(report.problems.join('\n'))}</error></testcase>`,
-        '  </testsuite>',
-      ]
-    : [];
+  const runError = report.error !== undefined || (report.exitCode !== 0 && all.failures === 0);
+  const runSuite = report.error
+    ? errorSuite(report, report.error)
+    : runError
+      ? [
+          `  <testsuite name="run" tests="1" failures="0" errors="1" skipped="0" time="0" timestamp="${xmlAttr(report.startedAt)}">`,
+          `    <testcase classname="run" name="run problems"><error message="${xmlAttr(report.problems[0] ?? `exit code ${report.exitCode}`)}">${xmlText(report.problems.join('\n'))}</error></testcase>`,
+          '  </testsuite>',
+        ]
+      : [];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="${xmlAttr(name)}" tests="${all.tests + (runError ? 1 : 0)}" failures="${all.failures}" errors="${runError ? 1 : 0}" skipped="${all.skipped}" time="${seconds(report.durationMs)}" timestamp="${xmlAttr(report.startedAt)}">`,

@@ -1,4 +1,5 @@
 // Writes report.json, junit.xml and report.html into one directory.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunReport } from '../harness/run/report-model.ts';
@@ -29,5 +30,22 @@ export async function writeReports(report: RunReport, dir: string): Promise<Writ
       await rename(tmp, paths[k]);
     }),
   );
+  return paths;
+}
+
+/** The same, synchronously: for a signal handler, which must finish before the process exits. */
+export function writeReportsSync(report: RunReport, dir: string): WrittenReports {
+  const texts = { json: renderJson(report), junit: renderJunit(report), html: renderHtml(report) };
+  mkdirSync(dir, { recursive: true });
+  const paths: WrittenReports = {
+    json: join(dir, REPORT_FILES.json),
+    junit: join(dir, REPORT_FILES.junit),
+    html: join(dir, REPORT_FILES.html),
+  };
+  for (const k of ['json', 'junit', 'html'] as const) {
+    const tmp = `${paths[k]}.${process.pid}.tmp`;
+    writeFileSync(tmp, texts[k], 'utf8');
+    renameSync(tmp, paths[k]);
+  }
   return paths;
 }

@@ -5,7 +5,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type RequirementResult, type RunReport, runReportSchema } from '../harness/run/report-model.ts';
+import {
+  REPORT_SCHEMA_VERSION,
+  type RequirementResult,
+  type RunReport,
+  runReportSchema,
+} from '../harness/run/report-model.ts';
 import { renderConsole } from '../reports/console.ts';
 import { CONTENT_SECURITY_POLICY, renderHtml } from '../reports/html.ts';
 import { InvalidReportError, REPORT_SCHEMA_FILE, renderJson, reportJsonSchemaText } from '../reports/json.ts';
@@ -149,7 +154,7 @@ function fixture(): RunReport {
     flaky: 1,
   };
   return {
-    schemaVersion: '1.0.0',
+    schemaVersion: REPORT_SCHEMA_VERSION,
     suite: { name: 'omega-conformance', version: '0.1.0' },
     startedAt: '2025-11-24T19:20:11.000Z',
     durationMs: 12_345,
@@ -310,7 +315,7 @@ describe('renderJson', () => {
   it('the committed JSON Schema is up to date (node --import tsx reports/write-schema.ts)', () => {
     expect(readFileSync(REPORT_SCHEMA_FILE, 'utf8')).toBe(reportJsonSchemaText());
     const schema = JSON.parse(reportJsonSchemaText());
-    expect(schema.properties.schemaVersion.const).toBe('1.0.0');
+    expect(schema.properties.schemaVersion.const).toBe(REPORT_SCHEMA_VERSION);
     expect(schema.required).toContain('requirements');
   });
 });

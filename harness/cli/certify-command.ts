@@ -1,14 +1,14 @@
 // The certify command: launch each planned target, certify it, write its reports.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { renderConsole } from '../../reports/console.ts';
-import { writeReports } from '../../reports/write.ts';
+import { errorEventMessage } from '../../reports/error-report.ts';
+import { AreaProgress } from '../../reports/progress.ts';
 import type { TlsOptions } from '../client/connection.ts';
 import type { ClockDescriptor } from '../clock/clock.ts';
 import type { OmikronIdentity } from '../identity/identities.ts';
 import { launchCommand } from '../launchers/command.ts';
 import { launchEmbedded } from '../launchers/embedded.ts';
-import { LaunchError, type LaunchedTarget, type TargetKind } from '../launchers/launcher.ts';
+import type { LaunchedTarget } from '../launchers/launcher.ts';
 import { urlTarget } from '../launchers/url.ts';
 import type { Dialect } from '../protocol/dialect.ts';
 import { certify } from '../run/certify.ts';
@@ -20,21 +20,16 @@ import {
 } from '../run/expected-failures.ts';
 import { EXIT } from '../run/outcome.ts';
 import { authenticateOnce, probeDialect } from '../run/preflight.ts';
-import { REPORT_SCHEMA_VERSION, type RunReport } from '../run/report-model.ts';
-import { SUITE_VERSION } from '../run/version.ts';
-import { HarnessError } from '../client/errors.ts';
+import type { RunReport } from '../run/report-model.ts';
+import { selectRequirements } from '../run/selection.ts';
 import { exitNow } from '../run/exit.ts';
 import { preloadVitest } from '../run/run-suites.ts';
-import { selectRequirements } from '../run/selection.ts';
 import { deadlineIn, type RunDeadline } from '../run/watch.ts';
-import type { CliOptions } from './options.ts';
 import { checkBaseline, loadBaseline } from '../baseline/load.ts';
+import { onStopSignal, publish, publishSync, RunTracker, type TargetPlan } from './early-end.ts';
+import type { CliOptions } from './options.ts';
 
-interface Plan {
-  readonly dialect: Dialect | 'auto';
-  readonly reportDir: string;
-  /** The target as the user named it: what a report says when it could not be started. */
-  readonly target: { readonly kind: TargetKind; readonly label: string; readonly url?: string };
+interface Plan extends TargetPlan {
   launch(): Promise<LaunchedTarget>;
 }
 
@@ -56,9 +51,11 @@ function plans(opts: CliOptions, identities: readonly OmikronIdentity[]): Plan[]
     const clock = clockFor(opts, 'url') as ClockDescriptor;
     return [
       {
+        kind: 'url',
+        label: url,
+        url,
         dialect: opts.dialect,
         reportDir: opts.reportDir,
-        target: { kind: 'url', label: url, url },
         launch: async () => urlTarget(url, tls, clock),
       },
     ];
@@ -68,9 +65,11 @@ function plans(opts: CliOptions, identities: readonly OmikronIdentity[]): Plan[]
     const clock = clockFor(opts, 'command');
     return [
       {
+        kind: 'command',
+        label: `command: ${command}`,
+        url: '',
         dialect: opts.dialect,
         reportDir: opts.reportDir,
-        target: { kind: 'command', label: `command: ${command}` },
         launch: () =>
           launchCommand({
             command,
@@ -93,9 +92,11 @@ function plans(opts: CliOptions, identities: readonly OmikronIdentity[]): Plan[]
     const image = opts.image;
     return [
       {
+        kind: 'image',
+        label: `image: ${image}`,
+        url: '',
         dialect: opts.dialect,
         reportDir: opts.reportDir,
-        target: { kind: 'image', label: `image: ${image}` },
         launch: async () => {
           const { launchImage } = await import('../launchers/image.ts');
           return launchImage({
@@ -116,9 +117,11 @@ function plans(opts: CliOptions, identities: readonly OmikronIdentity[]): Plan[]
   // No target: the embedded reference, in both dialects unless one was named.
   const dialects: Dialect[] = opts.dialect === 'auto' ? ['seed', 'tensamin'] : [opts.dialect];
   return dialects.map((d) => ({
+    kind: 'embedded',
+    label: `embedded reference Omega (${d})`,
+    url: '',
     dialect: d,
     reportDir: dialects.length > 1 ? join(opts.reportDir, d) : opts.reportDir,
-    target: { kind: 'embedded', label: `embedded reference Omega (${d})` },
     launch: async () => {
       const t = await launchEmbedded(d, identities, {
         variant: opts.referenceVariant,
@@ -135,9 +138,21 @@ async function runPlan(
   identities: readonly OmikronIdentity[],
   expected: readonly ExpectedFailure[] | undefined,
   sink: EventSink,
+  tracker: RunTracker,
   deadline: RunDeadline,
 ): Promise<RunReport> {
   const launched = await plan.launch();
+  tracker.launched = launched;
+  // People get one line per area (live on a terminal); --json-lines and --quiet keep their output.
+  const progress =
+    opts.jsonLines || opts.quiet
+      ? undefined
+      : new AreaProgress({
+          out: process.stderr,
+          live: process.stderr.isTTY === true,
+          color: process.stderr.isTTY === true,
+        });
+  tracker.reach('target-ready');
   try {
     const sessionTarget = {
       url: launched.url,
@@ -145,6 +160,7 @@ async function runPlan(
     };
     const runPrefix = `c${randomBytes(3).toString('hex').slice(0, 5)}`;
     await authenticateOnce({ ...sessionTarget, dialect: 'seed' }, identities[0]!);
+    tracker.reach('authenticated');
     let dialect: Dialect;
     let how: string;
     if (plan.dialect !== 'auto') {
@@ -154,8 +170,14 @@ async function runPlan(
           ? 'the embedded reference runs both dialects'
           : 'given with --dialect';
     } else {
-      ({ dialect, how } = await probeDialect(sessionTarget, identities[0]!, `${runPrefix}probe`));
+      ({ dialect, how } = await probeDialect(sessionTarget, identities[0]!, `${runPrefix}probe`).catch(
+        (e: unknown) => {
+          throw new DialectProbeError(e);
+        },
+      ));
     }
+    tracker.dialect = { name: dialect, how };
+    tracker.reach('scenarios');
     const report = await certify({
       launched,
       dialect,
@@ -170,7 +192,8 @@ async function runPlan(
       requireComplete: opts.requireComplete,
       selected: selectRequirements(opts.only, opts.skip),
       ...(expected ? { expectedFailures: expected } : {}),
-      events: sink,
+      events: tracker.watch(progress ? withoutScenarioLines(sink) : sink),
+      ...(progress ? { reporters: [progress] } : {}),
       runPrefix,
       replayCommand: replayPrefix(opts.argv, dialect),
       ...(opts.suites.length > 0 ? { files: opts.suites } : {}),
@@ -205,35 +228,9 @@ async function stopBounded(launched: LaunchedTarget): Promise<void> {
 /** After a run was stopped: reports, stopping the target and exiting take at most this long. */
 const STOPPED_EXIT_BOUND_MS = 5000;
 
-/** The report of a run that could not start (exit 2): its cause, no verdicts. */
-function unstartedReport(plan: Plan, opts: CliOptions, cause: string): RunReport {
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    suite: { name: 'omega-conformance', version: SUITE_VERSION },
-    startedAt: new Date().toISOString(),
-    durationMs: 0,
-    target: {
-      label: plan.target.label,
-      url: plan.target.url ?? '',
-      kind: plan.target.kind,
-      configHash: '',
-      clock: 'unknown: the run could not start',
-    },
-    dialect:
-      plan.dialect === 'auto'
-        ? { name: 'unknown', how: 'not probed: the run could not start' }
-        : { name: plan.dialect, how: 'given with --dialect' },
-    seed: opts.seed,
-    runs: opts.runs,
-    repeat: opts.repeat,
-    level: opts.level,
-    outcome: 'failed',
-    exitCode: EXIT.cannotStart,
-    problems: [`the run could not start: ${cause}`],
-    counts: {},
-    requirements: [],
-    scenarios: [],
-  };
+/** The console sink without its line per scenario: the area progress says it instead. */
+function withoutScenarioLines(sink: EventSink): EventSink {
+  return { emit: (e) => (e.event === 'scenario' ? undefined : sink.emit(e)) };
 }
 
 /** Options that do not name the target, left out of replay lines (the replay sets its own). */
@@ -283,6 +280,13 @@ export function replayPrefix(argv: readonly string[], dialect: string): string {
   return ['npx omega-conformance', ...kept, '--dialect', dialect].join(' ');
 }
 
+/** The dialect probe failed: said apart from the authentication (the run got further). */
+class DialectProbeError extends Error {
+  constructor(readonly error: unknown) {
+    super(error instanceof Error ? error.message : String(error));
+  }
+}
+
 export async function certifyCommand(
   opts: CliOptions,
   identities: readonly OmikronIdentity[],
@@ -290,34 +294,38 @@ export async function certifyCommand(
 ): Promise<number> {
   const expected = opts.expectedFailures ? loadExpectedFailures(opts.expectedFailures) : undefined;
   if (opts.baseline !== undefined) checkBaseline(opts.baseline);
+  const settings = { seed: opts.seed, runs: opts.runs, repeat: opts.repeat, level: opts.level };
   let exitCode: number = EXIT.ok;
   const reports: RunReport[] = [];
   const deadline = deadlineIn(opts.deadlineMs);
   void preloadVitest().catch(() => {}); // loads while the target starts; runSuites awaits it
   for (const plan of plans(opts, identities)) {
+    const tracker = new RunTracker(plan);
+    // A signal ends the run with its reports, written before the process exits.
+    const dispose = onStopSignal((e) => {
+      const report = tracker.report(e, settings);
+      if (report.error) sink.emit({ event: 'error', message: errorEventMessage(report.error) });
+      try {
+        publishSync(report, plan.reportDir, sink, { jsonLines: opts.jsonLines });
+      } finally {
+        void tracker.launched?.stop(); // a --command server's process group is signalled at once
+        process.exit(EXIT.cannotStart);
+      }
+    });
     let report: RunReport;
     try {
-      report = await runPlan(plan, opts, identities, expected, sink, deadline);
+      report = await runPlan(plan, opts, identities, expected, sink, tracker, deadline);
     } catch (e) {
-      if (!(e instanceof LaunchError || e instanceof HarnessError)) throw e;
-      // CI reads a report in every outcome: one saying why nothing ran, then the error as before.
-      await writeReports(unstartedReport(plan, opts, e.message), plan.reportDir).catch(() => {});
-      throw e;
+      report =
+        e instanceof DialectProbeError
+          ? tracker.report(e.error, settings, 'dialect')
+          : tracker.report(e, settings);
+      if (report.error) sink.emit({ event: 'error', message: errorEventMessage(report.error) });
     }
     reports.push(report);
-    const written = await writeReports(report, plan.reportDir);
-    sink.emit({
-      event: 'end',
-      dialect: report.dialect.name,
-      outcome: report.outcome,
-      exitCode: report.exitCode,
-      reports: Object.values(written),
-    });
-    if (!opts.jsonLines)
-      process.stderr.write(
-        `${renderConsole(report, { color: process.stderr.isTTY === true, reportDir: plan.reportDir })}\n`,
-      );
+    await publish(report, plan.reportDir, sink, { jsonLines: opts.jsonLines });
     exitCode = Math.max(exitCode, report.exitCode);
+    dispose();
     if (report.stopped) {
       sink.emit({ event: 'error', message: `the run was stopped: ${report.stopped.message}` });
       break; // the deadline is the whole command's: no further target

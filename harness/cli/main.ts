@@ -12,7 +12,7 @@ import { BaselineError } from '../baseline/errors.ts';
 import { LaunchError } from '../launchers/launcher.ts';
 import { withLoadIdentities } from '../load/identities.ts';
 import { SUITE_VERSION } from '../run/version.ts';
-import { consoleSink, jsonLinesSink } from '../run/events.ts';
+import { consoleSink, type EventSink, jsonLinesSink } from '../run/events.ts';
 import { EXIT } from '../run/outcome.ts';
 import { selectRequirements, UsageError } from '../run/selection.ts';
 import { REQUIREMENTS } from '../spec/requirements.ts';
@@ -32,12 +32,19 @@ function loadIdentities(opts: CliOptions): OmikronIdentity[] {
   return ids;
 }
 
+/** A certification that ends before any target was planned still writes its reports (outcome error). */
+async function reportEarlyEnd(argv: readonly string[], e: unknown, sink: EventSink, jsonLines: boolean) {
+  const { reportStartFailure } = await import('./early-end.ts');
+  await reportStartFailure(argv, e, sink, jsonLines);
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   let opts: CliOptions;
   try {
     opts = parseOptions(argv);
   } catch (e) {
     process.stderr.write(`omega-conformance: ${(e as Error).message}\n`);
+    await reportEarlyEnd(argv, e, { emit: () => {} }, argv.includes('--json-lines'));
     return EXIT.cannotStart;
   }
   const sink = opts.jsonLines
@@ -57,6 +64,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${area}\n`);
         for (const q of reqs) process.stdout.write(`  ${q.id.padEnd(12)} ${q.level.padEnd(6)} ${q.title}\n`);
       }
+      return EXIT.ok;
+    }
+    if (opts.command === 'asyncapi') {
+      if (opts.dialect === 'auto')
+        throw new UsageError('asyncapi needs --dialect seed or --dialect tensamin');
+      const { asyncApiDocument } = await import('../asyncapi/document.ts');
+      const doc = asyncApiDocument({ dialect: opts.dialect, path: opts.path });
+      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
       return EXIT.ok;
     }
     if (opts.command === 'identities') {
@@ -99,9 +114,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       e instanceof BaselineError
     ) {
       sink.emit({ event: 'error', message: e.message });
+      if (opts.command === 'certify') await reportEarlyEnd(argv, e, sink, opts.jsonLines);
       return EXIT.cannotStart;
     }
     sink.emit({ event: 'error', message: `internal error of the suite: ${(e as Error).stack ?? String(e)}` });
+    if (opts.command === 'certify') await reportEarlyEnd(argv, e, sink, opts.jsonLines);
     return EXIT.cannotStart;
   }
 }

@@ -24,7 +24,7 @@ export type AgainstTarget =
 export type ClockChoice = 'auto' | 'faketime' | 'none' | { readonly controlUrl: string };
 
 export interface CliOptions {
-  readonly command: 'certify' | 'identities' | 'help' | 'version' | 'list' | 'compare';
+  readonly command: 'certify' | 'identities' | 'asyncapi' | 'help' | 'version' | 'list' | 'compare';
   /** The arguments as given, for replay lines. */
   readonly argv: readonly string[];
   readonly url?: string;
@@ -144,10 +144,11 @@ export function parseOptions(argv: readonly string[]): CliOptions {
   }
   const v = parsed.values;
   const positional = parsed.positionals;
+  const SUBCOMMANDS = ['identities', 'asyncapi'];
   if (positional[0] === 'compare') {
     if (positional.length !== 3)
       throw new UsageError('compare takes two report.json files: compare OLD.json NEW.json (see --help)');
-  } else if (positional.length > 1 || (positional[0] !== undefined && positional[0] !== 'identities')) {
+  } else if (positional.length > 1 || (positional[0] !== undefined && !SUBCOMMANDS.includes(positional[0]))) {
     throw new UsageError(`unexpected argument "${positional.join(' ')}" (see --help)`);
   }
   const againsts = [v['against-url'], v['against-command'], v['against-image']].filter(
@@ -208,9 +209,11 @@ export function parseOptions(argv: readonly string[]): CliOptions {
           ? 'identities'
           : positional[0] === 'compare'
             ? 'compare'
-            : v.list
-              ? 'list'
-              : 'certify',
+            : positional[0] === 'asyncapi'
+              ? 'asyncapi'
+              : v.list
+                ? 'list'
+                : 'certify',
     ...(v.url !== undefined ? { url: v.url } : {}),
     ...(v.command !== undefined ? { serverCommand: v.command } : {}),
     ...(v.image !== undefined ? { image: v.image } : {}),
@@ -272,6 +275,7 @@ Usage:
   omega-conformance compare OLD.json NEW.json   compare two reports (see Regression checks)
   omega-conformance identities              print OMEGA_TRUSTED_OMIKRONS for the identities in use
   omega-conformance identities --generate FILE [--id N]   write a fresh Omikron identity
+  omega-conformance asyncapi --dialect seed|tensamin [--path PATH]   print the protocol as an AsyncAPI 3.0 document
 
 Targets (at most one):
   --url ws[s]://HOST:PORT/PATH     a running server. It creates and deletes users: never production.
@@ -328,5 +332,6 @@ Exit codes: 0 conformant at the chosen level (partial when requirements were not
 1 a requirement failed, a check was flaky or an expected-failures entry is stale or expired
   (with --baseline: a regression; compare: a regression; differential: a judged difference),
 2 the run could not start (bad option, target unreachable, handshake impossible, unreadable baseline)
-  or was stopped before its scenarios ended (--deadline-ms passed, or a scenario overran its bound).
+  or was stopped before its scenarios ended (--deadline-ms passed, a scenario overran its bound, a
+  signal); the reports are written then too, with outcome error and the reason.
 `;

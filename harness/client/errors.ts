@@ -66,9 +66,22 @@ export class ProtocolViolation extends HarnessError {
   }
 }
 
+/** What stopped a WebSocket connection from opening, as facts (harness/failure/ turns them into plain words). */
+export type ConnectFailure =
+  | { readonly kind: 'error'; readonly url: string; readonly code?: string; readonly raw: string }
+  | { readonly kind: 'http'; readonly url: string; readonly status: number }
+  | { readonly kind: 'timeout'; readonly url: string; readonly timeoutMs: number };
+
 /** The target could not be reached at all. */
 export class ConnectError extends HarnessError {
   override name = 'ConnectError';
+  constructor(
+    message: string,
+    readonly failure: ConnectFailure,
+    connection = '',
+  ) {
+    super(message, { kind: 'connect-failed', connection, url: failure.url, message });
+  }
 }
 
 /** The target is known dead or silent: remaining checks end at once instead of waiting out their bounds. */

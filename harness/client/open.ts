@@ -1,8 +1,9 @@
-// Opening the WebSocket to a target, bounded, with a cause naming why it could not be reached.
+// Opening the WebSocket to a target, bounded, with the facts of why it could not be reached
+// (ConnectFailure: harness/failure/ turns them into plain words; the cause table charges them).
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import type { ConnectionOptions } from './connection.ts';
-import { ConnectError } from './errors.ts';
+import { type ConnectFailure, ConnectError } from './errors.ts';
 import type { Transcript } from './transcript.ts';
 
 export function openSocket(
@@ -11,29 +12,32 @@ export function openSocket(
   transcript: Transcript,
 ): Promise<WebSocket> {
   const connectTimeoutMs = options.connectTimeoutMs ?? options.timeoutMs;
-  const failed = (message: string) =>
-    new ConnectError(message, {
-      kind: 'connect-failed',
-      connection: options.label,
-      url,
-      message,
-    });
+  const failed = (message: string, failure: ConnectFailure) =>
+    new ConnectError(message, failure, options.label);
   return new Promise((resolve, reject) => {
     let ws: WebSocket;
     try {
       ws = new WebSocket(url, {
         maxPayload: options.maxPayload ?? 16 * 1024 * 1024,
-        handshakeTimeout: connectTimeoutMs,
+        // Later than the timer below, so a silent listener ends as a typed timeout, not ws's own error.
+        handshakeTimeout: connectTimeoutMs + 1000,
         ...(options.tls?.caFile ? { ca: readFileSync(options.tls.caFile) } : {}),
         ...(options.tls?.insecure ? { rejectUnauthorized: false } : {}),
       });
     } catch (e) {
-      reject(failed(`${options.label}: cannot connect to ${url}: ${(e as Error).message}`));
+      const raw = (e as Error).message;
+      reject(failed(`${options.label}: cannot connect to ${url}: ${raw}`, { kind: 'error', url, raw }));
       return;
     }
     const timer = setTimeout(() => {
       ws.terminate();
-      reject(failed(`${options.label}: no WebSocket connection to ${url} within ${connectTimeoutMs} ms`));
+      reject(
+        failed(`${options.label}: no WebSocket connection to ${url} within ${connectTimeoutMs} ms`, {
+          kind: 'timeout',
+          url,
+          timeoutMs: connectTimeoutMs,
+        }),
+      );
     }, connectTimeoutMs);
     ws.once('open', () => {
       clearTimeout(timer);
@@ -42,12 +46,25 @@ export function openSocket(
     });
     ws.once('error', (err) => {
       clearTimeout(timer);
-      reject(failed(`${options.label}: cannot connect to ${url}: ${err.message}`));
+      const code = (err as NodeJS.ErrnoException).code;
+      reject(
+        failed(`${options.label}: cannot connect to ${url}: ${err.message}`, {
+          kind: 'error',
+          url,
+          raw: err.message,
+          ...(typeof code === 'string' ? { code } : {}),
+        }),
+      );
     });
     ws.once('unexpected-response', (_req, res) => {
       clearTimeout(timer);
+      res.socket?.destroy(); // not left open on an HTTP keep-alive: the run ends now, not when the server times it out
       reject(
-        failed(`${options.label}: ${url} answered HTTP ${res.statusCode} instead of a WebSocket upgrade`),
+        failed(`${options.label}: ${url} answered HTTP ${res.statusCode} instead of a WebSocket upgrade`, {
+          kind: 'http',
+          url,
+          status: res.statusCode ?? 0,
+        }),
       );
     });
   });

@@ -1,5 +1,6 @@
 // One certification: the scenarios against a launched target in one dialect, judged and reported.
 import { createHash } from 'node:crypto';
+import type { Reporter } from 'vitest/node';
 import type { OmikronIdentity } from '../identity/identities.ts';
 import type { LaunchedTarget } from '../launchers/launcher.ts';
 import type { Dialect } from '../protocol/dialect.ts';
@@ -47,6 +48,8 @@ export interface CertifyParams {
   readonly onStopped?: (cause: StopCause) => void;
   /** --baseline: only regressions since this earlier run fail the run. */
   readonly baseline?: BaselineParam;
+  /** Further vitest reporters (the console's area progress). */
+  readonly reporters?: readonly Reporter[];
 }
 
 export function configHash(
@@ -152,6 +155,7 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
         ...(p.deadline ? { deadline: p.deadline } : {}),
         ...(p.onStopped ? { onStopped: p.onStopped } : {}),
         progress: { scenarioDone: (s) => p.events.emit(scenarioEvent(s)) },
+        ...(p.reporters ? { reporters: p.reporters } : {}),
       },
     );
     stopped = collector.stopped;

@@ -10,7 +10,7 @@ export async function authenticateOnce(target: SessionTarget, identity: OmikronI
   try {
     s = await OmikronSession.connect(target, identity, 'preflight');
   } catch (e) {
-    throw new LaunchError(`cannot authenticate with the target: ${(e as Error).message}`);
+    throw new LaunchError(`cannot authenticate with the target: ${(e as Error).message}`, { cause: e });
   } finally {
     await s?.close();
   }

@@ -1,10 +1,11 @@
 // The run report: what every writer (JSON, JUnit, HTML, console) renders. Versioned, exported as a zod schema.
 import { z } from 'zod';
 import { causeSchema } from '../client/causes.ts';
+import { runErrorSchema } from '../failure/reason.ts';
 import { VERDICTS } from '../verdict/verdicts.ts';
 import { baselineBlockSchema } from '../baseline/model.ts';
 
-export const REPORT_SCHEMA_VERSION = '1.0.0';
+export const REPORT_SCHEMA_VERSION = '1.1.0';
 
 /** One recorded check (harness/verdict/checks.ts CheckRecord is inferred from this: one definition). */
 export const checkSchema = z.object({
@@ -61,14 +62,14 @@ export const runReportSchema = z.object({
     /** Container or process output, when the target failed or died. */
     logs: z.string().optional(),
   }),
-  /** unknown: the run could not start before the dialect was probed (exit code 2). */
+  /** unknown: the run ended (outcome error) before the dialect was given or probed. */
   dialect: z.object({ name: z.enum(['seed', 'tensamin', 'unknown']), how: z.string() }),
   seed: z.number(),
   runs: z.number(),
   repeat: z.number(),
   level: z.enum(['must', 'should']),
-  /** passed | failed | partial (not verified requirements) */
-  outcome: z.enum(['passed', 'failed', 'partial']),
+  /** passed | failed | partial (not verified requirements) | error (could not start or was stopped: exit 2, see `error`) */
+  outcome: z.enum(['passed', 'failed', 'partial', 'error']),
   exitCode: z.number(),
   /** Plain sentences: why the run failed (stale expected failures, flaky checks, dead target ...). */
   problems: z.array(z.string()),
@@ -88,6 +89,8 @@ export const runReportSchema = z.object({
       message: z.string(),
     })
     .optional(),
+  /** With outcome error: why the run could not start or was stopped, as data, and how far it got. */
+  error: runErrorSchema.optional(),
   /** Property-based load figures etc. Free-form, informational. */
   figures: z.record(z.string(), z.unknown()).optional(),
   /** --baseline: this run compared with an earlier one (regressions, improvements, changed choices). */

@@ -1,5 +1,5 @@
 // Run the conformance scenarios through vitest's Node API, bounded by the run's watch.
-import type { Vitest } from 'vitest/node';
+import type { Reporter, Vitest } from 'vitest/node';
 import type { TargetDescriptor } from '../scenario/target.ts';
 import { CheckCollector, type Progress } from './collector.ts';
 import { CODE_ROOT, COMPILED, PACKAGE_ROOT } from './version.ts';
@@ -30,6 +30,8 @@ export interface SuiteRunOptions {
   readonly onStopped?: (cause: StopCause) => void;
   /** The watch's grace and idle bounds (tests shorten them). */
   readonly watch?: Omit<WatchOptions, 'deadline'>;
+  /** Further vitest reporters, e.g. the console's area progress (reports/progress.ts). */
+  readonly reporters?: readonly Reporter[];
 }
 
 /**
@@ -63,7 +65,7 @@ export async function runSuites(
         config: false,
         ...CONFORMANCE_TEST_CONFIG,
         watch: false,
-        reporters: [collector],
+        reporters: [collector, ...(options.reporters ?? [])],
         provide: { target },
         // Compiled, the harness is plain JavaScript: the worker loads it natively, untransformed.
         ...(COMPILED ? { server: { deps: { external: [/\/dist\/(harness|fixtures|reports)\//] } } } : {}),
