@@ -1,0 +1,65 @@
+// Connections and the clock: opening, closing (announcements on it end), moving the server's clock.
+import { Command } from './command.ts';
+import { type Model, openSlot, type Real, session } from './state.ts';
+
+export class OpenConnection extends Command {
+  constructor(readonly slot: number) {
+    super();
+  }
+  toString(): string {
+    return `open(omikron#${this.slot})`;
+  }
+  protected async exec(m: Model, r: Real): Promise<void> {
+    const slot = this.slot % m.conns.length;
+    const c = m.conns[slot]!;
+    if (c.open) return void r.log.push('  already open');
+    r.sessions[slot] = await r.cfg.t.omikron(slot);
+    c.open = true;
+    c.serial = ++m.serials;
+    c.users.clear();
+    c.iotas.clear();
+  }
+}
+
+export class CloseConnection extends Command {
+  constructor(readonly pick: number) {
+    super();
+  }
+  toString(): string {
+    return `close(conn ${this.pick})`;
+  }
+  protected async exec(m: Model, r: Real): Promise<void> {
+    const slot = openSlot(m, this.pick);
+    if (slot === null) return void r.log.push('  no open connection');
+    await session(r, slot).close();
+    r.sessions[slot] = null;
+    const c = m.conns[slot]!;
+    c.open = false;
+    m.closedSerials.add(c.serial);
+    c.users.clear();
+    c.iotas.clear();
+    r.log.push(`  closed omikron#${slot}`);
+    if (m.conns.every((x) => !x.open)) {
+      // The last one: reconnect, so the run goes on (announcements on the old connection are gone).
+      r.sessions[slot] = await r.cfg.t.omikron(slot);
+      c.open = true;
+      c.serial = ++m.serials;
+      r.log.push(`  reconnected omikron#${slot}`);
+    }
+  }
+}
+
+export class AdvanceClock extends Command {
+  constructor(readonly ms: number) {
+    super();
+  }
+  toString(): string {
+    return `advanceClock(${this.ms / 60_000} min)`;
+  }
+  protected async exec(m: Model, r: Real): Promise<void> {
+    const clock = r.cfg.t.clock;
+    if (clock === null) return;
+    await clock.advance(this.ms);
+    m.offsetMs += this.ms;
+  }
+}

@@ -1,0 +1,46 @@
+// Judging a reply against the outcomes the model allows.
+import type { Reply } from '../../client/connection.ts';
+import { isErrorType, type OperationName, operationSpec } from '../../protocol/messages.ts';
+import { brief, PropertyFailure } from '../runner.ts';
+import type { Real } from './state.ts';
+
+export type Want = 'success' | 'error' | 'either';
+
+/** Judge a reply against what the model allows; returns what it was. */
+export function judge(
+  r: Real,
+  op: OperationName,
+  reply: Reply,
+  want: Want,
+  req: string,
+  what: string,
+): 'success' | 'error' {
+  const cov = r.cfg.coverage;
+  if (isErrorType(reply.type)) {
+    if (want === 'success')
+      throw new PropertyFailure(req, `${what}: expected success, got the error ${brief(reply)}`, {
+        expected: operationSpec(op).reply[r.cfg.dialect].join(' or '),
+        actual: reply.frame,
+      });
+    if (want === 'error') cov.hit(req);
+    return 'error';
+  }
+  if (want === 'error')
+    throw new PropertyFailure(req, `${what}: expected an error reply, got ${reply.type}`, {
+      expected: 'an error reply',
+      actual: reply.frame,
+    });
+  const accepted = operationSpec(op).reply[r.cfg.dialect];
+  if (!accepted.includes(reply.type))
+    throw new PropertyFailure(req, `${what}: reply type ${reply.type}, expected ${accepted.join(' or ')}`, {
+      actual: reply.frame,
+    });
+  if (want === 'success') cov.hit(req);
+  return 'success';
+}
+
+export function note(r: Real, req: string, message: string): void {
+  if (r.cfg.noted.has(message)) return;
+  r.cfg.noted.add(message);
+  r.cfg.t.info(req, message);
+}

@@ -1,0 +1,103 @@
+// Reading a user back and comparing it with the model.
+import type { Reply } from '../../client/connection.ts';
+import type { OmikronSession } from '../../client/session.ts';
+import { isErrorType } from '../../protocol/messages.ts';
+import { describeIssues, replyDataSchema } from '../../protocol/schemas.ts';
+import { brief, exchange, PropertyFailure, show } from '../runner.ts';
+import { describeDiff, diffRecord, pickRecord, type UserRecord } from '../steps.ts';
+import type { MUser, Real } from './state.ts';
+
+export function expectedRecord(u: MUser): UserRecord {
+  return {
+    user_id: u.id,
+    iota_id: u.values.iota_id,
+    username: u.values.username,
+    display: u.values.display,
+    avatar: u.values.avatar,
+    about: u.values.about,
+    status: u.values.status,
+    public_key: u.values.public_key,
+    ...(u.fixed ?? {}),
+  };
+}
+
+export async function get(o: OmikronSession, query: { user_id?: number; username?: string }): Promise<Reply> {
+  return exchange(o, { type: o.wireType('getUser'), data: query });
+}
+
+/**
+ * Read the user back by id (and by username) and compare with the model.
+ * `blame(field)` names the requirement a difference breaks; `gone` the one for a user found or lost.
+ */
+export async function verify(
+  r: Real,
+  o: OmikronSession,
+  u: MUser,
+  what: string,
+  blame: (field: string) => string,
+  gone: string,
+  byName = true,
+): Promise<void> {
+  const reply = await get(o, { user_id: u.id });
+  if (u.fate === 'deleted') {
+    if (!isErrorType(reply.type))
+      throw new PropertyFailure(gone, `${what}: user ${u.id} was deleted, yet get_user_data found it`, {
+        actual: reply.frame,
+      });
+    if (byName && !u.nameShared) {
+      const again = await get(o, { username: u.values.username });
+      if (!isErrorType(again.type))
+        throw new PropertyFailure(
+          gone,
+          `${what}: user ${u.id} was deleted, yet get_user_data by its username ${show(u.values.username)} found ${show((again.data as { user_id?: unknown })?.user_id)}`,
+          { actual: again.frame },
+        );
+    }
+    r.cfg.coverage.hit(gone);
+    return;
+  }
+  if (isErrorType(reply.type)) {
+    if (u.fate === 'uncertain') {
+      u.fate = 'deleted';
+      r.log.push(`  user[${u.n}] went with its deleted Iota (the seed leaves that open)`);
+      return;
+    }
+    throw new PropertyFailure(gone, `${what}: get_user_data for user ${u.id} answered ${brief(reply)}`, {
+      actual: reply.frame,
+    });
+  }
+  if (u.fate === 'uncertain') {
+    u.fate = 'alive';
+    r.log.push(`  user[${u.n}] outlived its deleted Iota (the seed leaves that open)`);
+  }
+  const parsed = replyDataSchema('getUser', r.cfg.dialect).safeParse(reply.data ?? {});
+  if (!parsed.success)
+    throw new PropertyFailure(
+      'UM-GET-006',
+      `${what}: the user record does not match the message table: ${describeIssues(parsed.error)}`,
+      { actual: reply.frame },
+    );
+  const actual = pickRecord(r.cfg.dialect, reply.data);
+  u.fixed ??= { created_at: actual.created_at, sub_level: actual.sub_level, sub_end: actual.sub_end };
+  const expected = expectedRecord(u);
+  const diff = diffRecord(expected, actual);
+  if (diff.length > 0) {
+    const req = blame(diff[0]!);
+    throw new PropertyFailure(req, `${what}: user ${u.id} reads ${describeDiff(diff, expected, actual)}`, {
+      expected,
+      actual,
+    });
+  }
+  r.cfg.coverage.hit('UM-GET-001');
+  if (byName && !u.nameShared) {
+    const again = await get(o, { username: u.values.username });
+    const found = (again.data as { user_id?: unknown } | undefined)?.user_id;
+    if (isErrorType(again.type) || found !== u.id)
+      throw new PropertyFailure(
+        'UM-GET-002',
+        `${what}: get_user_data by username ${show(u.values.username)} answered ${isErrorType(again.type) ? brief(again) : `user ${show(found)}`}, not user ${u.id}`,
+        { actual: again.frame },
+      );
+    r.cfg.coverage.hit('UM-GET-002');
+  }
+}
