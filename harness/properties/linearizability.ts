@@ -134,7 +134,10 @@ export function renderHistory<I, O>(
   const lines = [...history]
     .map((op, i) => ({ op, i }))
     .sort((a, b) => a.op.call - b.op.call)
-    .map(({ op, i }) => `  #${i} [${ms(op.call)} → ${op.ret === null ? ' no reply' : ms(op.ret)}] ${describe(op)}`);
+    .map(
+      ({ op, i }) =>
+        `  #${i} [${ms(op.call)} → ${op.ret === null ? ' no reply' : ms(op.ret)}] ${describe(op)}`,
+    );
   return lines.length > limit
     ? [...lines.slice(0, limit), `  … and ${lines.length - limit} more`].join('\n')
     : lines.join('\n');

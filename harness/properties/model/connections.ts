@@ -1,5 +1,8 @@
 // Connections and the clock: opening, closing (announcements on it end), moving the server's clock.
+import { clockMoveShown } from '../../scenario/steps-users.ts';
 import { Command } from './command.ts';
+import { note } from './judging.ts';
+import { getRegister } from './registration.ts';
 import { type Model, openSlot, type Real, session } from './state.ts';
 
 export class OpenConnection extends Command {
@@ -18,6 +21,7 @@ export class OpenConnection extends Command {
     c.serial = ++m.serials;
     c.users.clear();
     c.iotas.clear();
+    c.doubtful.clear();
   }
 }
 
@@ -38,6 +42,7 @@ export class CloseConnection extends Command {
     m.closedSerials.add(c.serial);
     c.users.clear();
     c.iotas.clear();
+    c.doubtful.clear();
     r.log.push(`  closed omikron#${slot}`);
     if (m.conns.every((x) => !x.open)) {
       // The last one: reconnect, so the run goes on (announcements on the old connection are gone).
@@ -58,8 +63,26 @@ export class AdvanceClock extends Command {
   }
   protected async exec(m: Model, r: Real): Promise<void> {
     const clock = r.cfg.t.clock;
-    if (clock === null) return;
+    const slot = openSlot(m, 0);
+    if (clock === null || slot === null) return;
+    // The confirmation the scripted timeout scenarios get (UM-TMO-005): register ids issued right
+    // before and right after the move show whether the server's clock moved.
+    const before = m.regs.at(-1) ?? (await getRegister(m, r, slot));
+    const started = performance.now();
     await clock.advance(this.ms);
     m.offsetMs += this.ms;
+    const after = await getRegister(m, r, slot);
+    const move = clockMoveShown(before.id, after.id, this.ms, performance.now() - started + 1000);
+    if (!move.shown && m.clock !== 'unshown') {
+      m.clock = 'unshown';
+      note(
+        r,
+        'UM-TMO-005',
+        `model: the clock move does NOT show, so registration ages are not judged: ${move.reason}`,
+      );
+    } else if (move.shown && m.clock === 'unmoved') m.clock = 'shown';
+    r.log.push(
+      `  clock moved ${this.ms / 60_000} min: ${move.shown ? 'shown' : 'not shown'} (${move.reason})`,
+    );
   }
 }

@@ -1,7 +1,16 @@
 // Deletion commands: users and Iotas.
 import { brief, exchange, show } from '../runner.ts';
 import { Command } from './command.ts';
-import { focused, type Focus, refusal, type SenderMode, senderFor, why } from './identification.ts';
+import {
+  confirmIdentified,
+  focused,
+  type Focus,
+  inDoubt,
+  refusal,
+  type SenderMode,
+  senderFor,
+  why,
+} from './identification.ts';
 import { judge, type Want } from './judging.ts';
 import { verify } from './readback.ts';
 import { completeUser } from './registration.ts';
@@ -31,7 +40,9 @@ export class DeleteUser extends Command {
     const want: Want = refused
       ? 'error'
       : u.fate === 'alive'
-        ? 'success'
+        ? inDoubt(m, slot, u.id)
+          ? 'either'
+          : 'success'
         : u.fate === 'deleted'
           ? 'error'
           : 'either';
@@ -45,6 +56,7 @@ export class DeleteUser extends Command {
     const got = judge(r, 'deleteUser', reply, want, req, what);
     r.log.push(`  ${what} → ${brief(reply)}`);
     if (!refused && u.fate === 'alive') r.cfg.coverage.hit('IDN-DELU-006');
+    if (!refused && got === 'success') confirmIdentified(m, r, slot, u.id);
     if (got === 'success') u.fate = 'deleted';
     await verify(r, o, u, `after ${what}`, () => req, req);
     const reg = m.regs.find((g) => g.id === u.id);
@@ -74,7 +86,9 @@ export class DeleteIota extends Command {
     const o = session(r, slot);
     const sender = senderFor(m, this.sender, iota.id);
     const refused = refusal(m, 'iota', 'DELI', iota.id, slot, sender);
-    const want: Want = refused ? 'error' : iota.gone === 'no' ? 'success' : 'either';
+    // Refusing to delete an Iota that still has users is a reading the seed allows.
+    const users = m.users.filter((u) => u.fate !== 'deleted' && u.values.iota_id === iota.id).length;
+    const want: Want = refused ? 'error' : iota.gone === 'no' && users === 0 ? 'success' : 'either';
     const req = refused ?? 'UM-DEL-002';
     const reply = await exchange(o, {
       type: o.wireType('deleteIota'),
@@ -84,7 +98,11 @@ export class DeleteIota extends Command {
     const what = `deleting iota[${iota.n}] with sender ${show(sender)} on omikron#${slot}${refused ? ` (must be refused: ${why(refused)})` : ''}`;
     const got = judge(r, 'deleteIota', reply, want, req, what);
     r.log.push(`  ${what} → ${brief(reply)}`);
-    if (!refused && iota.gone === 'no') r.cfg.coverage.hit('IDN-DELI-006');
+    if (!refused && iota.gone === 'no' && (got === 'success' || users === 0)) r.cfg.coverage.hit('IDN-DELI-006');
+    if (!refused && got === 'error' && users > 0)
+      r.log.push(
+        `  the deletion of iota[${iota.n}], which has ${users} user(s), was refused (the seed leaves that open)`,
+      );
     if (got === 'success' && iota.gone !== 'yes') {
       iota.gone = 'yes';
       for (const u of m.users) if (u.values.iota_id === iota.id && u.fate === 'alive') u.fate = 'uncertain';

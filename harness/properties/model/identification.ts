@@ -35,6 +35,19 @@ export function refusal(
   return `IDN-${op}-002`;
 }
 
+/**
+ * Whether the user's identification here is in doubt: announced here, then its Iota withdrawn here
+ * (iota_disconnected). The public implementation withdraws the Iota's users with it; the seed is
+ * silent, so a guarded request may be accepted or refused until the server shows which.
+ */
+export const inDoubt = (m: Model, slot: number, user: number): boolean => m.conns[slot]!.doubtful.has(user);
+
+/** A guarded request for a doubtful user was accepted: the user is still identified here. */
+export function confirmIdentified(m: Model, r: Real, slot: number, user: number): void {
+  if (m.conns[slot]!.doubtful.delete(user))
+    r.log.push(`  user ${user} stayed identified on omikron#${slot} after its Iota was withdrawn there`);
+}
+
 const REFUSAL_WHY: Record<string, string> = {
   '001': 'it was never announced',
   '002': 'its announcement was withdrawn',
@@ -149,4 +162,7 @@ export async function announceOn(
     set.add(principal);
     h.announcedOn.add(c.serial);
   }
+  if (kind === 'user') c.doubtful.delete(principal);
+  else if (withdraw)
+    for (const u of m.users) if (u.values.iota_id === principal && c.users.has(u.id)) c.doubtful.add(u.id);
 }

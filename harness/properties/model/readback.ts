@@ -4,21 +4,27 @@ import type { OmikronSession } from '../../client/session.ts';
 import { isErrorType } from '../../protocol/messages.ts';
 import { describeIssues, replyDataSchema } from '../../protocol/schemas.ts';
 import { brief, exchange, PropertyFailure, show } from '../runner.ts';
-import { describeDiff, diffRecord, pickRecord, type UserRecord } from '../steps.ts';
-import type { MUser, Real } from './state.ts';
+import { pickRecord, type UserRecord } from '../steps.ts';
+import { type MUser, type Real, TEXT_FIELDS } from './state.ts';
+import { describeCandidates, known, narrow } from './values.ts';
 
-export function expectedRecord(u: MUser): UserRecord {
-  return {
-    user_id: u.id,
-    iota_id: u.values.iota_id,
-    username: u.values.username,
-    display: u.values.display,
-    avatar: u.values.avatar,
-    about: u.values.about,
-    status: u.values.status,
-    public_key: u.values.public_key,
-    ...(u.fixed ?? {}),
-  };
+interface FieldDiff {
+  readonly field: string;
+  readonly expected: string;
+}
+
+/** Fields whose value the model does not allow: exact ones, fixed ones as first read, candidates. */
+function compare(u: MUser, actual: UserRecord): FieldDiff[] {
+  const out: FieldDiff[] = [];
+  const exact: Record<string, unknown> = { user_id: u.id, iota_id: u.values.iota_id, ...(u.fixed ?? {}) };
+  for (const [field, v] of Object.entries(exact))
+    if (show(actual[field]) !== show(v)) out.push({ field, expected: show(v) });
+  for (const field of TEXT_FIELDS) {
+    const c = u.values[field];
+    if (narrow(field, c, actual[field], actual.username) === undefined)
+      out.push({ field, expected: describeCandidates(c) });
+  }
+  return out;
 }
 
 export async function get(o: OmikronSession, query: { user_id?: number; username?: string }): Promise<Reply> {
@@ -44,12 +50,13 @@ export async function verify(
       throw new PropertyFailure(gone, `${what}: user ${u.id} was deleted, yet get_user_data found it`, {
         actual: reply.frame,
       });
-    if (byName && !u.nameShared) {
-      const again = await get(o, { username: u.values.username });
+    const name = known(u.values.username);
+    if (byName && !u.nameShared && name !== undefined) {
+      const again = await get(o, { username: name });
       if (!isErrorType(again.type))
         throw new PropertyFailure(
           gone,
-          `${what}: user ${u.id} was deleted, yet get_user_data by its username ${show(u.values.username)} found ${show((again.data as { user_id?: unknown })?.user_id)}`,
+          `${what}: user ${u.id} was deleted, yet get_user_data by its username ${show(name)} found ${show((again.data as { user_id?: unknown })?.user_id)}`,
           { actual: again.frame },
         );
     }
@@ -79,23 +86,25 @@ export async function verify(
     );
   const actual = pickRecord(r.cfg.dialect, reply.data);
   u.fixed ??= { created_at: actual.created_at, sub_level: actual.sub_level, sub_end: actual.sub_end };
-  const expected = expectedRecord(u);
-  const diff = diffRecord(expected, actual);
+  const diff = compare(u, actual);
   if (diff.length > 0) {
-    const req = blame(diff[0]!);
-    throw new PropertyFailure(req, `${what}: user ${u.id} reads ${describeDiff(diff, expected, actual)}`, {
-      expected,
-      actual,
-    });
+    const req = blame(diff[0]!.field);
+    throw new PropertyFailure(
+      req,
+      `${what}: user ${u.id} reads ${diff.map((d) => `${d.field}: expected ${d.expected}, read ${show(actual[d.field])}`).join('; ')}`,
+      { expected: Object.fromEntries(diff.map((d) => [d.field, d.expected])), actual },
+    );
   }
+  for (const f of TEXT_FIELDS) u.values[f] = narrow(f, u.values[f], actual[f], actual.username) ?? null;
   r.cfg.coverage.hit('UM-GET-001');
-  if (byName && !u.nameShared) {
-    const again = await get(o, { username: u.values.username });
+  const name = known(u.values.username);
+  if (byName && !u.nameShared && name !== undefined) {
+    const again = await get(o, { username: name });
     const found = (again.data as { user_id?: unknown } | undefined)?.user_id;
     if (isErrorType(again.type) || found !== u.id)
       throw new PropertyFailure(
         'UM-GET-002',
-        `${what}: get_user_data by username ${show(u.values.username)} answered ${isErrorType(again.type) ? brief(again) : `user ${show(found)}`}, not user ${u.id}`,
+        `${what}: get_user_data by username ${show(name)} answered ${isErrorType(again.type) ? brief(again) : `user ${show(found)}`}, not user ${u.id}`,
         { actual: again.frame },
       );
     r.cfg.coverage.hit('UM-GET-002');

@@ -9,6 +9,7 @@ import { announceOn } from './identification.ts';
 import { judge } from './judging.ts';
 import { get } from './readback.ts';
 import { completeIota, completeUser, getRegister } from './registration.ts';
+import { known } from './values.ts';
 import { type Model, openSlot, pickOf, type Real, session } from './state.ts';
 
 export class GetRegister extends Command {
@@ -81,7 +82,7 @@ export class CompleteUser extends Command {
           this.reg,
         )
       : undefined;
-    const username = taken?.values.username ?? uniqueLike(r.cfg.t, this.name);
+    const username = (taken && known(taken.values.username)) ?? uniqueLike(r.cfg.t, this.name);
     await completeUser(m, r, slot, reg, iota, username);
   }
 }

@@ -5,6 +5,7 @@ import { freshPublicKey, registerIdOf } from '../../scenario/fixtures.ts';
 import { brief, exchange, PropertyFailure, show } from '../runner.ts';
 import { judge, note, type Want } from './judging.ts';
 import { get, verify } from './readback.ts';
+import { exactly, mayBe } from './values.ts';
 import {
   HOUR_MARGIN_MS,
   type MIota,
@@ -41,7 +42,9 @@ export async function getRegister(m: Model, r: Real, slot: number): Promise<MReg
 /** Age of a registration against the hour: before, after, or too close to tell. */
 export function age(m: Model, r: Real, reg: MReg): 'early' | 'late' | 'edge' {
   const a = serverNow(m) - reg.issuedAt;
-  if (!r.cfg.clock) return 'early';
+  if (!r.cfg.clock || m.clock === 'unmoved') return 'early';
+  // A move the server did not show: its clock is unknown, so is every registration's age.
+  if (m.clock === 'unshown') return 'edge';
   if (a < ONE_HOUR_MS - HOUR_MARGIN_MS) return 'early';
   if (a > ONE_HOUR_MS + HOUR_MARGIN_MS) return 'late';
   return 'edge';
@@ -83,7 +86,7 @@ export async function completeUser(
   const t = r.cfg.t;
   const when = age(m, r, reg);
   const holder = m.users.find((u) => u.id === reg.id);
-  const nameTaken = m.users.some((u) => u.fate !== 'deleted' && u.values.username === username);
+  const nameTaken = m.users.some((u) => u.fate !== 'deleted' && mayBe(u.values.username, username));
   let want: Want = 'either';
   let req = 'UM-REG-004';
   if (reg.state === 'user') {
@@ -97,19 +100,21 @@ export async function completeUser(
     req = serverNow(m) - reg.issuedAt > 5 * 60_000 ? 'UM-TMO-001' : 'UM-REG-004';
   }
   const iotaId = iota?.id ?? reg.id + 1;
+  const publicKey = freshPublicKey();
+  // The seed fixes no initial display, avatar, about or status: any value, fixed by the first read.
   const values = {
-    username,
-    public_key: freshPublicKey(),
-    display: '',
-    avatar: '',
-    about: '',
-    status: '',
+    username: exactly(username),
+    public_key: exactly(publicKey),
+    display: null,
+    avatar: null,
+    about: null,
+    status: null,
     iota_id: iotaId,
   };
   const token = t.token();
   const reply = await exchange(o, {
     type: o.wireType('completeUser'),
-    data: { user_id: reg.id, username, public_key: values.public_key, iota_id: iotaId, reset_token: token },
+    data: { user_id: reg.id, username, public_key: publicKey, iota_id: iotaId, reset_token: token },
   });
   const what = `complete_register_user with reg[${reg.n}] (${reg.state}${reg.expiredSeen ? ', expired' : ''}, ${when}) on ${iota ? `iota[${iota.n}]${iota.gone === 'no' ? '' : ' (deleted)'}` : 'an Iota never registered'}${nameTaken ? ', username taken' : ''}`;
   const got = judge(r, 'completeUser', reply, want, req, what);
@@ -149,7 +154,7 @@ export async function completeUser(
     return null;
   }
   reg.state = 'user';
-  const sameName = m.users.filter((u) => u.fate !== 'deleted' && u.values.username === username);
+  const sameName = m.users.filter((u) => u.fate !== 'deleted' && mayBe(u.values.username, username));
   const user: MUser = {
     n: m.users.length,
     id: reg.id,

@@ -7,6 +7,7 @@ import type { ScenarioContext } from '../../scenario/context.ts';
 import type { Coverage } from '../runner.ts';
 import { PropertyFailure } from '../runner.ts';
 import type { UserRecord } from '../steps.ts';
+import type { Candidates } from './values.ts';
 
 export const ONE_HOUR_MS = 3_600_000;
 /** Completions within this distance of the hour may go either way (network and clock latency). */
@@ -36,7 +37,8 @@ export type TextField = (typeof TEXT_FIELDS)[number];
 export interface MUser {
   readonly n: number;
   readonly id: number;
-  readonly values: Record<TextField, string> & { iota_id: number };
+  /** What each field may hold (values.ts); iota_id exactly. */
+  readonly values: Record<TextField, Candidates> & { iota_id: number };
   token: string;
   readonly oldTokens: string[];
   /** `uncertain`: its Iota was deleted; the seed does not say what happens to its users. */
@@ -54,6 +56,8 @@ export interface MConn {
   serial: number;
   readonly users: Set<number>;
   readonly iotas: Set<number>;
+  /** Users announced here whose Iota was withdrawn here since: still identified or not (the seed is silent). */
+  readonly doubtful: Set<number>;
 }
 
 export interface History {
@@ -71,6 +75,11 @@ export interface Model {
   readonly issued: Set<number>;
   serials: number;
   offsetMs: number;
+  /**
+   * Whether the server showed the clock moves (UM-TMO-005: register ids issued around a move differ
+   * by about the move). Until it does, registration ages are not judged against the hour.
+   */
+  clock: 'unmoved' | 'shown' | 'unshown';
 }
 
 export interface ModelConfig {
@@ -103,12 +112,14 @@ export function emptyModel(slots: number): Model {
       serial: 0,
       users: new Set(),
       iotas: new Set(),
+      doubtful: new Set(),
     })),
     closedSerials: new Set(),
     history: { user: new Map(), iota: new Map() },
     issued: new Set(),
     serials: 0,
     offsetMs: 0,
+    clock: 'unmoved',
   };
 }
 

@@ -3,9 +3,19 @@ import { isAscii } from '../arbitraries.ts';
 import { brief, exchange, show } from '../runner.ts';
 import { bind, uniqueLike } from '../steps.ts';
 import { Command } from './command.ts';
-import { focused, type Focus, refusal, type SenderMode, senderFor, why } from './identification.ts';
+import {
+  confirmIdentified,
+  focused,
+  type Focus,
+  inDoubt,
+  refusal,
+  type SenderMode,
+  senderFor,
+  why,
+} from './identification.ts';
 import { judge, type Want } from './judging.ts';
 import { verify } from './readback.ts';
+import { afterChange } from './values.ts';
 import { type Model, openSlot, pickOf, type Real, session, TEXT_FIELDS, type TextField } from './state.ts';
 
 export class GetUser extends Command {
@@ -77,7 +87,7 @@ export class ChangeUser extends Command {
       want = 'error';
       req = refused;
     } else {
-      want = strict ? 'success' : 'either';
+      want = strict && !inDoubt(m, slot, u.id) ? 'success' : 'either';
       req = okReq;
     }
     const reply = await exchange(o, {
@@ -89,11 +99,12 @@ export class ChangeUser extends Command {
     const got = judge(r, 'changeUser', reply, want, req, what);
     r.log.push(`  ${what} → ${brief(reply)}`);
     if (!refused && u.fate === 'alive') r.cfg.coverage.hit('IDN-CHG-006');
+    if (!refused && got === 'success') confirmIdentified(m, r, slot, u.id);
     if (u.fate === 'deleted')
       return verify(r, o, u, `after ${what}`, () => 'UM-DEL-001', 'UM-DEL-001', false);
     if (got === 'success') {
       for (const k of named) {
-        u.values[k] = data[k] as string;
+        u.values[k] = afterChange(u.values[k], data[k] as string);
         u.writer[k] = k === 'public_key' ? 'UM-CHG-004' : okReq;
       }
       // What did not change keeps its value; a difference there breaks UM-CHG-003.
