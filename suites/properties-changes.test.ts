@@ -116,7 +116,7 @@ scenario(
                 );
                 break;
               case 'complete':
-                regId = await setup(() => registerId(s.o));
+                regId = await setup('UM-REG-001', () => registerId(s.o));
                 data = bind(r.data, { user_id: regId, username, reset_token: t.token() }, except);
                 break;
             }

@@ -17,16 +17,14 @@ import { isUuid, PING, propertyBounds } from '../harness/properties/budget.ts';
 import { mustRefuse } from '../harness/properties/refusals.ts';
 import { Coverage, runProperty } from '../harness/properties/runner.ts';
 import {
-  bind,
-  freshUser,
   type InFlight,
   idProblems,
   type Problem,
   sendInFlight,
   settle,
   throwFirst,
-  uniqueLike,
-} from '../harness/properties/steps.ts';
+} from '../harness/properties/flights.ts';
+import { bind, freshUser, uniqueLike } from '../harness/properties/steps.ts';
 import { field } from '../harness/protocol/fields.ts';
 import { isErrorType } from '../harness/protocol/messages.ts';
 import { show } from '../harness/scenario/context.ts';

@@ -8,16 +8,14 @@ import { textWithin } from '../harness/properties/arbitraries.ts';
 import { PING, propertyBounds } from '../harness/properties/budget.ts';
 import { Coverage, PropertyFailure, runProperty } from '../harness/properties/runner.ts';
 import {
-  freshIota,
-  freshUser,
   type InFlight,
   idProblems,
-  mustRead,
   type Problem,
   sendInFlight,
   settle,
   throwFirst,
-} from '../harness/properties/steps.ts';
+} from '../harness/properties/flights.ts';
+import { freshIota, freshUser, mustRead } from '../harness/properties/steps.ts';
 import { LIMITS } from '../harness/protocol/fields.ts';
 import { isErrorType } from '../harness/protocol/messages.ts';
 import { show } from '../harness/scenario/context.ts';

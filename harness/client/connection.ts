@@ -46,9 +46,9 @@ export interface Reply {
 }
 
 export type Anomaly =
-  | { readonly kind: 'unsolicited'; readonly id: string; readonly frame: string }
-  | { readonly kind: 'duplicate'; readonly id: string; readonly frame: string }
-  | { readonly kind: 'no-id'; readonly frame: string }
+  | { readonly kind: 'unsolicited'; readonly id: string; readonly frame: string; readonly type: string }
+  | { readonly kind: 'duplicate'; readonly id: string; readonly frame: string; readonly type: string }
+  | { readonly kind: 'no-id'; readonly frame: string; readonly type: string }
   | { readonly kind: 'not-json'; readonly frame: string }
   | { readonly kind: 'binary'; readonly length: number };
 
@@ -364,15 +364,15 @@ export class Connection {
         else this.uncorrelatedQueue.push(reply);
         return;
       }
-      this.anomalies.push({ kind: 'no-id', frame: text.slice(0, 200) });
+      this.anomalies.push({ kind: 'no-id', frame: text.slice(0, 200), type: frame.type });
       this.failSolePending(`answered with a frame that carries no id: ${text.slice(0, 160)}`);
       return;
     }
     if (this.answered.has(frame.id) || this.answeredBefore.has(frame.id)) {
-      this.anomalies.push({ kind: 'duplicate', id: frame.id, frame: text.slice(0, 200) });
+      this.anomalies.push({ kind: 'duplicate', id: frame.id, frame: text.slice(0, 200), type: frame.type });
       return;
     }
-    this.anomalies.push({ kind: 'unsolicited', id: frame.id, frame: text.slice(0, 200) });
+    this.anomalies.push({ kind: 'unsolicited', id: frame.id, frame: text.slice(0, 200), type: frame.type });
     this.failSolePending(
       `answered with id "${frame.id}", which no request on this connection carried: ${text.slice(0, 160)}`,
     );

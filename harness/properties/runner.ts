@@ -2,19 +2,13 @@
 // counterexample ("SEED:PATH"), and a failed check naming the most specific requirement with the
 // shrunk counterexample and a one-line replay command.
 import fc from 'fast-check';
-import type { Reply } from '../client/connection.ts';
-import {
-  ConnectError,
-  ConnectionClosedError,
-  HarnessError,
-  ProtocolViolation,
-  ReplyTimeoutError,
-  TargetDownError,
-} from '../client/errors.ts';
+import type { Anomaly, Reply } from '../client/connection.ts';
+import { HarnessError } from '../client/errors.ts';
 import type { OmikronSession } from '../client/session.ts';
 import { isErrorType } from '../protocol/messages.ts';
 import { type ScenarioContext, show } from '../scenario/context.ts';
 import { requirement } from '../spec/requirements.ts';
+import { isInfrastructure, requirementOfRequestError } from './causes.ts';
 
 /** A property did not hold: names the requirement it breaks. */
 export class PropertyFailure extends Error {
@@ -70,17 +64,6 @@ export function allRanReplayPath(commands = 64 * 4096): string {
   return `${'/'.repeat(chunks)}:${'/'.repeat(Math.ceil(chunks / 6))}`;
 }
 
-/**
- * The target cannot be reached or will not let us in (no connection, a refused or unanswered
- * handshake): not a property failure. The scenario ends on it (ScenarioContext.attribute, which
- * probes the target's health), instead of shrinking on timeouts.
- */
-const INFRA = (e: unknown): boolean =>
-  e instanceof TargetDownError ||
-  e instanceof ConnectError ||
-  (e instanceof HarnessError && e.name === 'HandshakeError') ||
-  (e instanceof ReplyTimeoutError && /^(identification|challenge_response) /.test(e.what));
-
 export interface PropertySpec<T> {
   /** Short name for messages: "every request gets exactly one reply carrying its id". */
   readonly name: string;
@@ -126,7 +109,7 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
     try {
       await spec.predicate(value);
     } catch (e) {
-      if (INFRA(e)) infra = e;
+      if (isInfrastructure(e)) infra = e;
       firstFailureAt ??= performance.now();
       throw e;
     }
@@ -176,7 +159,7 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
     );
   }
   // The target went away or refused us: not a property failure, the scenario ends on it.
-  if (INFRA(d.errorInstance)) throw d.errorInstance;
+  if (isInfrastructure(d.errorInstance)) throw d.errorInstance;
 
   const path = d.counterexamplePath;
   // Run the counterexample once more so the transcript attached to the check is its own.
@@ -187,7 +170,7 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
     await spec.predicate(fc.cloneIfNeeded(d.counterexample[0]));
     reproduced = false;
   } catch (e) {
-    if (INFRA(e)) throw e;
+    if (isInfrastructure(e)) throw e;
     error = e;
   }
   const failure = toPropertyFailure(error, spec.fallback);
@@ -228,15 +211,11 @@ export function failWithReplay(
   if (stop !== null) throw stop;
 }
 
-/** What an error thrown by a predicate says, as a property failure. */
-export function toPropertyFailure(e: unknown, fallback: string): PropertyFailure {
+/** What an error thrown by a predicate says, as a property failure (its cause read from its fields). */
+export function toPropertyFailure(e: unknown, fallback: string, lastAnomaly?: Anomaly): PropertyFailure {
   if (e instanceof PropertyFailure) return e;
-  if (e instanceof ProtocolViolation) {
-    const frame = /[{[].*$/.exec(e.message)?.[0] ?? '';
-    return new PropertyFailure(/"type"\s*:\s*"error/.test(frame) ? 'ENV-002' : 'ENV-001', e.message);
-  }
-  if (e instanceof ReplyTimeoutError) return new PropertyFailure('ENV-003', e.message);
-  if (e instanceof ConnectionClosedError) return new PropertyFailure('ENV-003', e.message);
+  const req = requirementOfRequestError(e, lastAnomaly);
+  if (req !== null) return new PropertyFailure(req, (e as Error).message);
   const err = e instanceof Error ? e : new Error(String(e));
   return new PropertyFailure(
     fallback,
@@ -267,7 +246,7 @@ export async function exchange(o: OmikronSession, r: RawRequest, timeoutMs?: num
   try {
     return await o.connection.request(envelope as never, timeoutMs === undefined ? {} : { timeoutMs });
   } catch (e) {
-    throw toPropertyFailure(e, 'ENV-003');
+    throw toPropertyFailure(e, 'ENV-003', o.connection.anomalies.at(-1));
   }
 }
 

@@ -98,7 +98,9 @@ export class DeleteIota extends Command {
     const what = `deleting iota[${iota.n}] with sender ${show(sender)} on omikron#${slot}${refused ? ` (must be refused: ${why(refused)})` : ''}`;
     const got = judge(r, 'deleteIota', reply, want, req, what);
     r.log.push(`  ${what} → ${brief(reply)}`);
-    if (!refused && iota.gone === 'no' && (got === 'success' || users === 0)) r.cfg.coverage.hit('IDN-DELI-006');
+    if (!refused && iota.gone === 'no' && (got === 'success' || users === 0))
+      r.cfg.coverage.hit('IDN-DELI-006');
+    if (!refused && got === 'success') r.cfg.coverage.hit('UM-DEL-002');
     if (!refused && got === 'error' && users > 0)
       r.log.push(
         `  the deletion of iota[${iota.n}], which has ${users} user(s), was refused (the seed leaves that open)`,
