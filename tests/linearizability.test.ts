@@ -112,3 +112,30 @@ describe('checkLinearizable', () => {
     expect(v.explored).toBeLessThan(1000);
   });
 });
+
+describe('checkLinearizable with required operations and explicit order', () => {
+  const ann = (v: number, call: number, after?: number[]): HistoryOp<In, Out> => ({
+    label: `announce ${v}`,
+    call,
+    ret: null,
+    required: true,
+    input: { k: 'write', v },
+    output: undefined,
+    ...(after ? { after } : {}),
+  });
+
+  it('places a required operation without a reply, anywhere real time allows', () => {
+    // The write without a reply must take effect: a read after everything sees it.
+    expect(kind([ann(5, 0), r(5, 10, 11)])).toBe('linearizable');
+    expect(kind([ann(5, 0), r(0, 10, 11)])).toBe('linearizable'); // before the write took effect
+    expect(kind([ann(5, 0), r(0, 10, 11), r(5, 12, 13), r(0, 14, 15)])).toBe('violation');
+  });
+
+  it('keeps an operation after the ones it must follow, whatever the clock says', () => {
+    // #1 must follow #0 (same connection): its read cannot see the state before the write.
+    expect(kind([ann(5, 0), { ...r(0, 1, 2), after: [0] }])).toBe('violation');
+    expect(kind([ann(5, 0), { ...r(5, 1, 2), after: [0] }])).toBe('linearizable');
+    // Without the constraint, the same read of the old value is fine (another connection).
+    expect(kind([ann(5, 0), r(0, 1, 2)])).toBe('linearizable');
+  });
+});

@@ -286,25 +286,40 @@ function judgeLinearizable(
   for (const p of peers)
     for (const user of p.users) {
       const history: HistoryOp<UserOp, UserOut>[] = [];
-      for (const s of sent) {
+      // The latest announcement of this user sent on each connection so far (by index in history).
+      const lastAnnouncement = new Map<number, number>();
+      const ordered = (conn: number): { after?: number[] } => {
+        const a = lastAnnouncement.get(conn);
+        return a === undefined ? {} : { after: [a] };
+      };
+      for (const s of [...sent].sort((a, b) => a.flight.sentAt - b.flight.sentAt)) {
         if (s.op?.user !== user) continue;
         const f = s.flight;
-        // An announcement takes effect before anything sent after it on its connection.
-        const ret =
-          s.op.input.k === 'announce' || s.op.input.k === 'withdraw'
-            ? f.sentAt
-            : f.reply
-              ? (f.settledAt ?? null)
-              : null;
+        const input = s.op.input;
+        if (input.k === 'announce' || input.k === 'withdraw') {
+          // No reply: it takes effect, before anything its connection sent after it (any time otherwise).
+          history.push({
+            label: f.label,
+            call: f.sentAt,
+            ret: null,
+            required: true,
+            input,
+            output: undefined,
+            ...ordered(input.conn),
+          });
+          lastAnnouncement.set(input.conn, history.length - 1);
+          continue;
+        }
         history.push({
           label: f.label,
           call: f.sentAt,
-          ret,
-          input: s.op.input,
+          ret: f.reply ? (f.settledAt ?? null) : null,
+          input,
           output: f.reply ? userOut(f.reply.type, f.reply.data) : undefined,
+          ...ordered(input.conn),
         });
       }
-      for (const a of after) if (a.user === user) history.push(a.op);
+      for (const a of after) if (a.user === user) history.push({ ...a.op, ...ordered(a.op.input.conn) });
       const model = userModel(user, initial.get(user) ?? '');
       const v = checkLinearizable(history, model);
       if (v.kind === 'violation') {

@@ -16,6 +16,16 @@ export interface HistoryOp<I, O> {
   readonly ret: number | null;
   readonly input: I;
   readonly output: O | undefined;
+  /**
+   * Placed even without a reply: an operation known to take effect (an announcement, which gets no
+   * reply). Without one, an operation lacking a reply may be left out.
+   */
+  readonly required?: boolean;
+  /**
+   * Operations (indices) that must come before this one besides real time: an announcement precedes
+   * what its connection sent after it, whatever the clock says about other connections.
+   */
+  readonly after?: readonly number[];
 }
 
 /** Why an operation cannot come next in a given state (for the failure message). */
@@ -66,7 +76,9 @@ export function checkLinearizable<S, I, O>(
   const maxSteps = options.maxSteps ?? 200_000;
   // Indices by call time: candidates are a prefix of the remaining ones in this order.
   const byCall = history.map((_, i) => i).sort((a, b) => history[a]!.call - history[b]!.call);
-  const completed = history.filter((op) => op.ret !== null).length;
+  const mustPlace = (op: HistoryOp<I, O>) => op.ret !== null || op.required === true;
+  const completed = history.filter(mustPlace).length;
+  const afterMask = history.map((op) => (op.after ?? []).reduce((m, j) => m | (1n << BigInt(j)), 0n));
   const visited = new Set<string>();
   const order: number[] = [];
   let best: { prefix: number[]; state: S } = { prefix: [], state: model.init };
@@ -89,10 +101,10 @@ export function checkLinearizable<S, I, O>(
       const op = history[i]!;
       if (op.call > minRet) break;
       const bit = 1n << BigInt(i);
-      if ((placed & bit) !== 0n) continue;
+      if ((placed & bit) !== 0n || (placed & afterMask[i]!) !== afterMask[i]) continue;
       for (const next of model.step(state, op.input, op.output)) {
         order.push(i);
-        if (search(placed | bit, placedCompleted + (op.ret === null ? 0 : 1), next)) return true;
+        if (search(placed | bit, placedCompleted + (mustPlace(op) ? 1 : 0), next)) return true;
         order.pop();
       }
     }
@@ -119,6 +131,7 @@ function stuckAfter<S, I, O>(
   const minRet = Math.min(...rest.map((i) => history[i]!.ret ?? Number.POSITIVE_INFINITY));
   return rest
     .filter((i) => history[i]!.call <= minRet && history[i]!.ret !== null)
+    .filter((i) => (history[i]!.after ?? []).every((j) => placed.has(j)))
     .filter((i) => model.step(best.state, history[i]!.input, history[i]!.output).length === 0)
     .map((i) => ({ op: i, blame: model.blame(best.state, history[i]!.input, history[i]!.output) }));
 }

@@ -6,7 +6,7 @@ import { describeIssues, replyDataSchema } from '../../protocol/schemas.ts';
 import { brief, exchange, PropertyFailure, show } from '../runner.ts';
 import { pickRecord, type UserRecord } from '../steps.ts';
 import { type MUser, type Real, TEXT_FIELDS } from './state.ts';
-import { describeCandidates, known, narrow } from './values.ts';
+import { describeCandidates, known, narrow } from '../values.ts';
 
 interface FieldDiff {
   readonly field: string;

@@ -9,7 +9,7 @@ import { announceOn } from './identification.ts';
 import { judge } from './judging.ts';
 import { get } from './readback.ts';
 import { completeIota, completeUser, getRegister } from './registration.ts';
-import { known } from './values.ts';
+import { known } from '../values.ts';
 import { type Model, openSlot, pickOf, type Real, session } from './state.ts';
 
 export class GetRegister extends Command {

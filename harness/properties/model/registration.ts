@@ -5,7 +5,7 @@ import { freshPublicKey, registerIdOf } from '../../scenario/fixtures.ts';
 import { brief, exchange, PropertyFailure, show } from '../runner.ts';
 import { judge, note, type Want } from './judging.ts';
 import { get, verify } from './readback.ts';
-import { exactly, mayBe } from './values.ts';
+import { exactly, mayBe } from '../values.ts';
 import {
   HOUR_MARGIN_MS,
   type MIota,

@@ -7,7 +7,7 @@ import type { ScenarioContext } from '../../scenario/context.ts';
 import type { Coverage } from '../runner.ts';
 import { PropertyFailure } from '../runner.ts';
 import type { UserRecord } from '../steps.ts';
-import type { Candidates } from './values.ts';
+import type { Candidates } from '../values.ts';
 
 export const ONE_HOUR_MS = 3_600_000;
 /** Completions within this distance of the hour may go either way (network and clock latency). */

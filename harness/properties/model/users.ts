@@ -15,7 +15,7 @@ import {
 } from './identification.ts';
 import { judge, type Want } from './judging.ts';
 import { verify } from './readback.ts';
-import { afterChange } from './values.ts';
+import { afterChange } from '../values.ts';
 import { type Model, openSlot, pickOf, type Real, session, TEXT_FIELDS, type TextField } from './state.ts';
 
 export class GetUser extends Command {

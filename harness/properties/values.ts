@@ -1,7 +1,7 @@
 // A user field's value as the model knows it: every value the seed's open choices allow, narrowed
 // by each read. A nondeterministic model in the small: each open choice is a branch (a candidate),
 // and what the server shows prunes the branches it did not take.
-import { show } from '../runner.ts';
+import { show } from './runner.ts';
 
 /** The values a field may hold; null: any (the seed fixes none, e.g. a new user's status, and none was read yet). */
 export type Candidates = readonly string[] | null;
