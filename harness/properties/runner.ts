@@ -6,7 +6,7 @@ import type { Anomaly, Reply } from '../client/connection.ts';
 import { HarnessError } from '../client/errors.ts';
 import type { OmikronSession } from '../client/session.ts';
 import { isErrorType } from '../protocol/messages.ts';
-import { type ScenarioContext, show } from '../scenario/context.ts';
+import { describeReply, type ScenarioContext, show } from '../scenario/context.ts';
 import { requirement } from '../spec/requirements.ts';
 import { isInfrastructure, requirementOfRequestError } from './causes.ts';
 
@@ -76,6 +76,39 @@ export interface PropertySpec<T> {
   readonly coverage: Coverage;
   /** Time for shrinking after the first failure (default: 4 s, 3 reply bounds, or 50 ms a run). */
   readonly shrinkBudgetMs?: number;
+  /**
+   * Bound on one run (default: 30 reply bounds). Every wait inside has its own bound; this one
+   * turns a wait that has none (a harness fault) into a failed check naming it, not a stall.
+   */
+  readonly runBoundMs?: number;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The run, or a failure naming the bound when it does not end in time. */
+async function withinBound(
+  run: Promise<void>,
+  ms: number,
+  spec: { name: string; fallback: string },
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new PropertyFailure(
+            spec.fallback,
+            `one run of "${spec.name}" did not end within ${ms} ms: a wait inside it got no answer and had no bound of its own (a harness fault; the transcript shows the last frames)`,
+          ),
+        ),
+      ms,
+    );
+  });
+  try {
+    await Promise.race([run, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -96,8 +129,12 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
   let shrinkStopped = false;
   let infra: unknown = null;
 
+  const runBoundMs = spec.runBoundMs ?? 30 * t.target.timeoutMs;
   let calls = 0;
   const guarded = async (value: T): Promise<void> => {
+    // Candidates decided without I/O resolve in microtasks only: give timers and sockets a turn,
+    // or a long shrink walk starves every bound in the process (and looks like a stall).
+    await yieldToEventLoop();
     if (infra !== null) throw infra;
     // A replay runs the value at the path only; fast-check would go on through the rest of that
     // shrink level when it passes (a fixed target, or a path of another property).
@@ -107,7 +144,7 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
       return;
     }
     try {
-      await spec.predicate(value);
+      await withinBound(spec.predicate(value), runBoundMs, spec);
     } catch (e) {
       if (isInfrastructure(e)) infra = e;
       firstFailureAt ??= performance.now();
@@ -167,7 +204,7 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
   let error: unknown = d.errorInstance;
   let reproduced = true;
   try {
-    await spec.predicate(fc.cloneIfNeeded(d.counterexample[0]));
+    await withinBound(spec.predicate(fc.cloneIfNeeded(d.counterexample[0])), runBoundMs, spec);
     reproduced = false;
   } catch (e) {
     if (isInfrastructure(e)) throw e;
@@ -250,12 +287,6 @@ export async function exchange(o: OmikronSession, r: RawRequest, timeoutMs?: num
   }
 }
 
-/** A short rendering of a reply for messages. */
-export function brief(reply: Reply): string {
-  const text = (reply.data as { error_type?: unknown } | undefined)?.error_type;
-  return `${reply.type}${typeof text === 'string' ? ` ("${text}")` : ''}`;
-}
-
 export const isError = (reply: Reply): boolean => isErrorType(reply.type);
 
-export { show };
+export { describeReply, show };

@@ -12,7 +12,7 @@ import {
   registerId,
   type UserFixture,
 } from '../scenario/fixtures.ts';
-import { brief, exchange, PropertyFailure } from './runner.ts';
+import { describeReply, exchange, PropertyFailure } from './runner.ts';
 
 // --- names -----------------------------------------------------------------------------------------
 
@@ -55,9 +55,13 @@ export async function freshIota(o: OmikronSession): Promise<IotaFixture> {
     data: { iota_id: iotaId, public_key: publicKey },
   });
   if (isErrorType(reply.type))
-    throw new PropertyFailure('UM-REG-007', `setup: complete_register_iota answered ${brief(reply)}`, {
-      actual: reply.frame,
-    });
+    throw new PropertyFailure(
+      'UM-REG-007',
+      `setup: complete_register_iota answered ${describeReply(reply)}`,
+      {
+        actual: reply.frame,
+      },
+    );
   return { iotaId, publicKey };
 }
 
@@ -78,9 +82,13 @@ export async function freshUser(
   };
   const reply = await exchange(o, { type: o.wireType('completeUser'), data: completeUserRequest(user) });
   if (isErrorType(reply.type))
-    throw new PropertyFailure('UM-REG-004', `setup: complete_register_user answered ${brief(reply)}`, {
-      actual: reply.frame,
-    });
+    throw new PropertyFailure(
+      'UM-REG-004',
+      `setup: complete_register_user answered ${describeReply(reply)}`,
+      {
+        actual: reply.frame,
+      },
+    );
   return user;
 }
 

@@ -9,7 +9,14 @@ import { type ScenarioContext, show } from '../scenario/context.ts';
 import { type GeneratedRequest, validDataFew, validRequest } from './arbitraries.ts';
 import { type Coverage, PropertyFailure } from './runner.ts';
 import { freshUser, mustRead, read, type UserRecord } from './steps.ts';
-import { afterChange, type Candidates, describeCandidates, narrow } from './values.ts';
+import {
+  afterChange,
+  type Candidates,
+  CHANGEABLE,
+  type Changeable,
+  describeCandidates,
+  narrow,
+} from './values.ts';
 
 /** The run's own user, announced on the run's own connection, and its record as read. */
 export interface Subject {
@@ -21,9 +28,6 @@ export interface Subject {
   /** What each changeable field may hold (values.ts): "" may have meant "unchanged", display may fall back. */
   values: Record<Changeable, Candidates>;
 }
-
-export const CHANGEABLE = ['public_key', 'username', 'display', 'avatar', 'about', 'status'] as const;
-type Changeable = (typeof CHANGEABLE)[number];
 
 const firstValues = (record: UserRecord): Record<Changeable, Candidates> =>
   Object.fromEntries(

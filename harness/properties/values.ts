@@ -3,6 +3,10 @@
 // and what the server shows prunes the branches it did not take.
 import { show } from './runner.ts';
 
+/** The user fields change_user_data may set (the message table's changeable text fields). */
+export const CHANGEABLE = ['username', 'display', 'avatar', 'about', 'status', 'public_key'] as const;
+export type Changeable = (typeof CHANGEABLE)[number];
+
 /** The values a field may hold; null: any (the seed fixes none, e.g. a new user's status, and none was read yet). */
 export type Candidates = readonly string[] | null;
 

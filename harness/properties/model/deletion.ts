@@ -1,5 +1,5 @@
 // Deletion commands: users and Iotas.
-import { brief, exchange, show } from '../runner.ts';
+import { describeReply, exchange, show } from '../runner.ts';
 import { Command } from './command.ts';
 import {
   confirmIdentified,
@@ -11,7 +11,7 @@ import {
   senderFor,
   why,
 } from './identification.ts';
-import { judge, type Want } from './judging.ts';
+import { expectOutcome, type Want } from './judging.ts';
 import { verify } from './readback.ts';
 import { completeUser } from './registration.ts';
 import { type Model, openSlot, pickOf, type Real, session } from './state.ts';
@@ -53,8 +53,8 @@ export class DeleteUser extends Command {
       ...(sender === undefined ? {} : { sender }),
     });
     const what = `deleting user[${u.n}] (${u.fate}) with sender ${show(sender)} on omikron#${slot}${refused ? ` (must be refused: ${why(refused)})` : ''}`;
-    const got = judge(r, 'deleteUser', reply, want, req, what);
-    r.log.push(`  ${what} → ${brief(reply)}`);
+    const got = expectOutcome(r, 'deleteUser', reply, want, req, what);
+    r.log.push(`  ${what} → ${describeReply(reply)}`);
     if (!refused && u.fate === 'alive') r.cfg.coverage.hit('IDN-DELU-006');
     if (!refused && got === 'success') confirmIdentified(m, r, slot, u.id);
     if (got === 'success') u.fate = 'deleted';
@@ -96,8 +96,8 @@ export class DeleteIota extends Command {
       ...(sender === undefined ? {} : { sender }),
     });
     const what = `deleting iota[${iota.n}] with sender ${show(sender)} on omikron#${slot}${refused ? ` (must be refused: ${why(refused)})` : ''}`;
-    const got = judge(r, 'deleteIota', reply, want, req, what);
-    r.log.push(`  ${what} → ${brief(reply)}`);
+    const got = expectOutcome(r, 'deleteIota', reply, want, req, what);
+    r.log.push(`  ${what} → ${describeReply(reply)}`);
     if (!refused && iota.gone === 'no' && (got === 'success' || users === 0))
       r.cfg.coverage.hit('IDN-DELI-006');
     if (!refused && got === 'success') r.cfg.coverage.hit('UM-DEL-002');

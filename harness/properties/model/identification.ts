@@ -3,7 +3,7 @@
 import type { Reply } from '../../client/connection.ts';
 import type { Announcement } from '../../protocol/messages.ts';
 import { isErrorType } from '../../protocol/messages.ts';
-import { brief, PropertyFailure } from '../runner.ts';
+import { describeReply, PropertyFailure } from '../runner.ts';
 import { Command } from './command.ts';
 import { history, type Model, openSlot, pickOf, type Real, session } from './state.ts';
 
@@ -148,7 +148,7 @@ export async function announceOn(
   if (reply && isErrorType(reply.type))
     throw new PropertyFailure(
       'ANN-001',
-      `${message} for ${principal} on omikron#${slot} got the error ${brief(reply)}`,
+      `${message} for ${principal} on omikron#${slot} got the error ${describeReply(reply)}`,
       {
         actual: reply.frame,
       },

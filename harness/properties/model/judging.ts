@@ -1,14 +1,14 @@
 // Judging a reply against the outcomes the model allows.
 import type { Reply } from '../../client/connection.ts';
 import { isErrorType, type OperationName, operationSpec } from '../../protocol/messages.ts';
-import { brief, PropertyFailure } from '../runner.ts';
+import { describeReply, PropertyFailure } from '../runner.ts';
 import { requirement } from '../../spec/requirements.ts';
 import type { Real } from './state.ts';
 
 export type Want = 'success' | 'error' | 'either';
 
 /** Judge a reply against what the model allows; returns what it was. */
-export function judge(
+export function expectOutcome(
   r: Real,
   op: OperationName,
   reply: Reply,
@@ -20,9 +20,15 @@ export function judge(
   const must = requirement(req).level === 'MUST';
   if (isErrorType(reply.type)) {
     if (want === 'success' && !must)
-      return shouldFailed(r, req, `${what}: expected success, got the error ${brief(reply)}`, reply, 'error');
+      return shouldFailed(
+        r,
+        req,
+        `${what}: expected success, got the error ${describeReply(reply)}`,
+        reply,
+        'error',
+      );
     if (want === 'success')
-      throw new PropertyFailure(req, `${what}: expected success, got the error ${brief(reply)}`, {
+      throw new PropertyFailure(req, `${what}: expected success, got the error ${describeReply(reply)}`, {
         expected: operationSpec(op).reply[r.cfg.dialect].join(' or '),
         actual: reply.frame,
       });

@@ -3,10 +3,10 @@ import type { Reply } from '../../client/connection.ts';
 import type { OmikronSession } from '../../client/session.ts';
 import { isErrorType } from '../../protocol/messages.ts';
 import { describeIssues, replyDataSchema } from '../../protocol/schemas.ts';
-import { brief, exchange, PropertyFailure, show } from '../runner.ts';
-import { pickRecord, type UserRecord } from '../steps.ts';
-import { type MUser, type Real, TEXT_FIELDS } from './state.ts';
-import { describeCandidates, known, narrow } from '../values.ts';
+import { describeReply, PropertyFailure, show } from '../runner.ts';
+import { pickRecord, read, type UserRecord } from '../steps.ts';
+import type { MUser, Real } from './state.ts';
+import { CHANGEABLE, describeCandidates, known, narrow } from '../values.ts';
 
 interface FieldDiff {
   readonly field: string;
@@ -19,7 +19,7 @@ function compare(u: MUser, actual: UserRecord): FieldDiff[] {
   const exact: Record<string, unknown> = { user_id: u.id, iota_id: u.values.iota_id, ...(u.fixed ?? {}) };
   for (const [field, v] of Object.entries(exact))
     if (show(actual[field]) !== show(v)) out.push({ field, expected: show(v) });
-  for (const field of TEXT_FIELDS) {
+  for (const field of CHANGEABLE) {
     const c = u.values[field];
     if (narrow(field, c, actual[field], actual.username) === undefined)
       out.push({ field, expected: describeCandidates(c) });
@@ -27,9 +27,11 @@ function compare(u: MUser, actual: UserRecord): FieldDiff[] {
   return out;
 }
 
-export async function get(o: OmikronSession, query: { user_id?: number; username?: string }): Promise<Reply> {
-  return exchange(o, { type: o.wireType('getUser'), data: query });
-}
+/** get_user_data's reply (steps.read without the record). */
+export const get = async (
+  o: OmikronSession,
+  query: { user_id?: number; username?: string },
+): Promise<Reply> => (await read(o, query)).reply;
 
 /**
  * Read the user back by id (and by username) and compare with the model.
@@ -69,9 +71,13 @@ export async function verify(
       r.log.push(`  user[${u.n}] went with its deleted Iota (the seed leaves that open)`);
       return;
     }
-    throw new PropertyFailure(gone, `${what}: get_user_data for user ${u.id} answered ${brief(reply)}`, {
-      actual: reply.frame,
-    });
+    throw new PropertyFailure(
+      gone,
+      `${what}: get_user_data for user ${u.id} answered ${describeReply(reply)}`,
+      {
+        actual: reply.frame,
+      },
+    );
   }
   if (u.fate === 'uncertain') {
     u.fate = 'alive';
@@ -95,7 +101,7 @@ export async function verify(
       { expected: Object.fromEntries(diff.map((d) => [d.field, d.expected])), actual },
     );
   }
-  for (const f of TEXT_FIELDS) u.values[f] = narrow(f, u.values[f], actual[f], actual.username) ?? null;
+  for (const f of CHANGEABLE) u.values[f] = narrow(f, u.values[f], actual[f], actual.username) ?? null;
   r.cfg.coverage.hit('UM-GET-001');
   const name = known(u.values.username);
   if (byName && !u.nameShared && name !== undefined) {
@@ -104,7 +110,7 @@ export async function verify(
     if (isErrorType(again.type) || found !== u.id)
       throw new PropertyFailure(
         'UM-GET-002',
-        `${what}: get_user_data by username ${show(name)} answered ${isErrorType(again.type) ? brief(again) : `user ${show(found)}`}, not user ${u.id}`,
+        `${what}: get_user_data by username ${show(name)} answered ${isErrorType(again.type) ? describeReply(again) : `user ${show(found)}`}, not user ${u.id}`,
         { actual: again.frame },
       );
     r.cfg.coverage.hit('UM-GET-002');

@@ -2,11 +2,11 @@
 // and a new user in one step.
 import { isErrorType } from '../../protocol/messages.ts';
 import { freshPublicKey } from '../../scenario/fixtures.ts';
-import { brief, exchange, PropertyFailure, show } from '../runner.ts';
+import { describeReply, exchange, PropertyFailure, show } from '../runner.ts';
 import { bind, uniqueLike } from '../steps.ts';
 import { Command } from './command.ts';
 import { announceOn } from './identification.ts';
-import { judge } from './judging.ts';
+import { expectOutcome } from './judging.ts';
 import { get } from './readback.ts';
 import { completeIota, completeUser, getRegister } from './registration.ts';
 import { known } from '../values.ts';
@@ -114,8 +114,8 @@ export class CompleteUserUnissued extends Command {
       },
     });
     const what = `complete_register_user with id ${id}, never issued`;
-    judge(r, 'completeUser', reply, 'error', 'UM-REG-005', what);
-    r.log.push(`  ${what} → ${brief(reply)}`);
+    expectOutcome(r, 'completeUser', reply, 'error', 'UM-REG-005', what);
+    r.log.push(`  ${what} → ${describeReply(reply)}`);
     for (const q of [{ user_id: id }, { username }]) {
       const back = await get(o, q);
       if (!isErrorType(back.type))
@@ -163,8 +163,8 @@ export class CompleteUserInvalid extends Command {
       ...(data === undefined ? {} : { data }),
     });
     const what = `complete_register_user with reg[${reg.n}] and ${this.field ?? 'data'} ${this.how}: ${show(data)}`;
-    judge(r, 'completeUser', reply, 'error', 'BAD-005', what);
-    r.log.push(`  ${what} → ${brief(reply)}`);
+    expectOutcome(r, 'completeUser', reply, 'error', 'BAD-005', what);
+    r.log.push(`  ${what} → ${describeReply(reply)}`);
     reg.state = 'maybe';
     for (const q of [{ user_id: reg.id }, { username }]) {
       const back = await get(o, q);

@@ -2,8 +2,8 @@
 // outcomes the model allows (the hour, used ids, taken names, deleted Iotas).
 import { isErrorType } from '../../protocol/messages.ts';
 import { freshPublicKey, registerIdOf } from '../../scenario/fixtures.ts';
-import { brief, exchange, PropertyFailure, show } from '../runner.ts';
-import { judge, note, type Want } from './judging.ts';
+import { describeReply, exchange, PropertyFailure, show } from '../runner.ts';
+import { expectOutcome, note, type Want } from './judging.ts';
 import { get, verify } from './readback.ts';
 import { exactly, mayBe } from '../values.ts';
 import {
@@ -21,7 +21,7 @@ import {
 export async function getRegister(m: Model, r: Real, slot: number): Promise<MReg> {
   const o = session(r, slot);
   const reply = await exchange(o, { type: o.wireType('getRegister') });
-  judge(r, 'getRegister', reply, 'success', 'UM-REG-001', 'get_register');
+  expectOutcome(r, 'getRegister', reply, 'success', 'UM-REG-001', 'get_register');
   const id = registerIdOf(reply);
   if (id === undefined)
     throw new PropertyFailure('UM-REG-001', `get_register answered no integer register id`, {
@@ -59,8 +59,8 @@ export async function completeIota(m: Model, r: Real, slot: number, reg: MReg): 
     data: { iota_id: reg.id, public_key: freshPublicKey() },
   });
   const what = `complete_register_iota with reg[${reg.n}] (${reg.state}, ${when})`;
-  const got = judge(r, 'completeIota', reply, want, 'UM-REG-007', what);
-  r.log.push(`  ${what} on #${slot} → ${brief(reply)}`);
+  const got = expectOutcome(r, 'completeIota', reply, want, 'UM-REG-007', what);
+  r.log.push(`  ${what} on #${slot} → ${describeReply(reply)}`);
   if (when === 'late')
     note(
       r,
@@ -117,8 +117,8 @@ export async function completeUser(
     data: { user_id: reg.id, username, public_key: publicKey, iota_id: iotaId, reset_token: token },
   });
   const what = `complete_register_user with reg[${reg.n}] (${reg.state}${reg.expiredSeen ? ', expired' : ''}, ${when}) on ${iota ? `iota[${iota.n}]${iota.gone === 'no' ? '' : ' (deleted)'}` : 'an Iota never registered'}${nameTaken ? ', username taken' : ''}`;
-  const got = judge(r, 'completeUser', reply, want, req, what);
-  r.log.push(`  ${what} on #${slot} → ${brief(reply)}`);
+  const got = expectOutcome(r, 'completeUser', reply, want, req, what);
+  r.log.push(`  ${what} on #${slot} → ${describeReply(reply)}`);
   if (iota === undefined && want === 'either' && reg.state === 'fresh' && when === 'early')
     note(
       r,

@@ -7,7 +7,7 @@ import type { ScenarioContext } from '../../scenario/context.ts';
 import type { Coverage } from '../runner.ts';
 import { PropertyFailure } from '../runner.ts';
 import type { UserRecord } from '../steps.ts';
-import type { Candidates } from '../values.ts';
+import type { Candidates, Changeable } from '../values.ts';
 
 export const ONE_HOUR_MS = 3_600_000;
 /** Completions within this distance of the hour may go either way (network and clock latency). */
@@ -31,14 +31,11 @@ export interface MIota {
   gone: 'no' | 'yes' | 'maybe';
 }
 
-export const TEXT_FIELDS = ['username', 'display', 'avatar', 'about', 'status', 'public_key'] as const;
-export type TextField = (typeof TEXT_FIELDS)[number];
-
 export interface MUser {
   readonly n: number;
   readonly id: number;
   /** What each field may hold (values.ts); iota_id exactly. */
-  readonly values: Record<TextField, Candidates> & { iota_id: number };
+  readonly values: Record<Changeable, Candidates> & { iota_id: number };
   token: string;
   readonly oldTokens: string[];
   /** `uncertain`: its Iota was deleted; the seed does not say what happens to its users. */

@@ -1,6 +1,6 @@
 // User commands: reading a user, changing its data, moving it to another Iota.
 import { isAscii } from '../arbitraries.ts';
-import { brief, exchange, show } from '../runner.ts';
+import { describeReply, exchange, show } from '../runner.ts';
 import { bind, uniqueLike } from '../steps.ts';
 import { Command } from './command.ts';
 import {
@@ -13,10 +13,10 @@ import {
   senderFor,
   why,
 } from './identification.ts';
-import { judge, type Want } from './judging.ts';
+import { expectOutcome, type Want } from './judging.ts';
 import { verify } from './readback.ts';
-import { afterChange } from '../values.ts';
-import { type Model, openSlot, pickOf, type Real, session, TEXT_FIELDS, type TextField } from './state.ts';
+import { afterChange, CHANGEABLE, type Changeable } from '../values.ts';
+import { type Model, openSlot, pickOf, type Real, session } from './state.ts';
 
 export class GetUser extends Command {
   constructor(
@@ -69,7 +69,7 @@ export class ChangeUser extends Command {
       user_id: u.id,
       username: typeof this.data.username === 'string' ? uniqueLike(r.cfg.t, this.data.username) : undefined,
     }) as Record<string, unknown>;
-    const named = TEXT_FIELDS.filter((k) => typeof data[k] === 'string');
+    const named = CHANGEABLE.filter((k) => typeof data[k] === 'string');
     const sender = senderFor(m, this.sender, u.id);
     const refused = refusal(m, 'user', 'CHG', u.id, slot, sender);
     const strict =
@@ -96,8 +96,8 @@ export class ChangeUser extends Command {
       ...(sender === undefined ? {} : { sender }),
     });
     const what = `change_user_data of user[${u.n}] ${show(Object.fromEntries(named.map((k) => [k, data[k]])))} with sender ${show(sender)} on omikron#${slot}${refused ? ` (must be refused: ${why(refused)})` : ''}`;
-    const got = judge(r, 'changeUser', reply, want, req, what);
-    r.log.push(`  ${what} → ${brief(reply)}`);
+    const got = expectOutcome(r, 'changeUser', reply, want, req, what);
+    r.log.push(`  ${what} → ${describeReply(reply)}`);
     if (!refused && u.fate === 'alive') r.cfg.coverage.hit('IDN-CHG-006');
     if (!refused && got === 'success') confirmIdentified(m, r, slot, u.id);
     if (u.fate === 'deleted')
@@ -113,14 +113,14 @@ export class ChangeUser extends Command {
         o,
         u,
         `after ${what} answered success`,
-        (f) => (named.includes(f as TextField) ? (f === 'public_key' ? 'UM-CHG-004' : okReq) : 'UM-CHG-003'),
+        (f) => (named.includes(f as Changeable) ? (f === 'public_key' ? 'UM-CHG-004' : okReq) : 'UM-CHG-003'),
         'UM-CHG-004',
       );
       if (named.some((k) => k !== 'public_key')) {
         r.cfg.coverage.hit('UM-CHG-004');
         r.cfg.coverage.hit(okReq);
       }
-      if (named.length < TEXT_FIELDS.length) r.cfg.coverage.hit('UM-CHG-003');
+      if (named.length < CHANGEABLE.length) r.cfg.coverage.hit('UM-CHG-003');
       return;
     }
     await verify(
@@ -189,8 +189,8 @@ export class ChangeIota extends Command {
       ...(sender === undefined ? {} : { sender }),
     });
     const what = `Iota change of user[${u.n}] to iota[${iota.n}] with the ${mode} reset token, sender ${show(sender)} on omikron#${slot}${refused ? ` (must be refused: ${why(refused)})` : ''}`;
-    const got = judge(r, 'changeIota', reply, want, req, what);
-    r.log.push(`  ${what} → ${brief(reply)}`);
+    const got = expectOutcome(r, 'changeIota', reply, want, req, what);
+    r.log.push(`  ${what} → ${describeReply(reply)}`);
     if (!refused && u.fate === 'alive') r.cfg.coverage.hit('IDN-IOTA-006');
     if (u.fate !== 'alive') return;
     if (got === 'success') {
