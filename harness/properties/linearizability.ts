@@ -44,6 +44,12 @@ export interface SequentialModel<S, I, O> {
   blame(state: S, input: I, output: O | undefined): Blame;
   /** A short rendering of a state for messages. */
   show(state: S): string;
+  /**
+   * Whether the operation never changes the state (a read, a refused request). Such an operation is
+   * placed as soon as it fits instead of being tried at every position: moving it earlier changes
+   * no state any other operation sees and only loosens real time, so no order is lost.
+   */
+  readOnly?(input: I, output: O | undefined): boolean;
 }
 
 export type Linearization<S> =
@@ -76,6 +82,10 @@ export function checkLinearizable<S, I, O>(
   const maxSteps = options.maxSteps ?? 200_000;
   // Indices by call time: candidates are a prefix of the remaining ones in this order.
   const byCall = history.map((_, i) => i).sort((a, b) => history[a]!.call - history[b]!.call);
+  // Branches are tried in reply order: a server applies a request about when it answers it, so the
+  // first path is usually the server's own order and a linearizable history is decided at once.
+  const retOf = (i: number) => history[i]!.ret ?? Number.POSITIVE_INFINITY;
+  const byRet = [...byCall].sort((a, b) => retOf(a) - retOf(b) || history[a]!.call - history[b]!.call);
   const mustPlace = (op: HistoryOp<I, O>) => op.ret !== null || op.required === true;
   const completed = history.filter(mustPlace).length;
   const afterMask = history.map((op) => (op.after ?? []).reduce((m, j) => m | (1n << BigInt(j)), 0n));
@@ -84,31 +94,62 @@ export function checkLinearizable<S, I, O>(
   let best: { prefix: number[]; state: S } = { prefix: [], state: model.init };
   let explored = 0;
 
-  const search = (placed: bigint, placedCompleted: number, state: S): boolean => {
-    if (placedCompleted === completed) return true;
-    const memo = `${placed.toString(36)}|${model.key(state)}`;
-    if (visited.has(memo)) return false;
-    visited.add(memo);
-    if (++explored > maxSteps) throw new Exhausted();
-    if (order.length > best.prefix.length) best = { prefix: [...order], state };
-    // Real time: nothing may come before an operation that returned before it was sent.
+  const eligible = (placed: bigint, i: number): boolean => {
+    const m = afterMask[i]!;
+    return (placed & (1n << BigInt(i))) === 0n && (placed & m) === m;
+  };
+  // Real time: nothing may come before an operation that returned before it was sent.
+  const minRetOf = (placed: bigint): number => {
     let minRet = Number.POSITIVE_INFINITY;
     for (const i of byCall) {
       const r = history[i]!.ret;
       if (r !== null && r < minRet && (placed & (1n << BigInt(i))) === 0n) minRet = r;
     }
-    for (const i of byCall) {
+    return minRet;
+  };
+
+  const search = (placed0: bigint, placedCompleted0: number, state: S): boolean => {
+    let placed = placed0;
+    let placedCompleted = placedCompleted0;
+    // Read-only operations that fit now are placed at once (see SequentialModel.readOnly).
+    let eager = 0;
+    for (let again = model.readOnly !== undefined; again; ) {
+      again = false;
+      const minRet = minRetOf(placed);
+      for (const i of byCall) {
+        const op = history[i]!;
+        if (op.call > minRet) break;
+        if (!eligible(placed, i) || !model.readOnly!(op.input, op.output)) continue;
+        if (model.step(state, op.input, op.output).length === 0) continue;
+        placed |= 1n << BigInt(i);
+        placedCompleted += mustPlace(op) ? 1 : 0;
+        order.push(i);
+        eager++;
+        again = true;
+        break;
+      }
+    }
+    const undo = (): false => {
+      order.length -= eager;
+      return false;
+    };
+    if (placedCompleted === completed) return true;
+    const memo = `${placed.toString(36)}|${model.key(state)}`;
+    if (visited.has(memo)) return undo();
+    visited.add(memo);
+    if (++explored > maxSteps) throw new Exhausted();
+    if (order.length > best.prefix.length) best = { prefix: [...order], state };
+    const minRet = minRetOf(placed);
+    for (const i of byRet) {
       const op = history[i]!;
-      if (op.call > minRet) break;
-      const bit = 1n << BigInt(i);
-      if ((placed & bit) !== 0n || (placed & afterMask[i]!) !== afterMask[i]) continue;
+      if (op.call > minRet || !eligible(placed, i)) continue;
       for (const next of model.step(state, op.input, op.output)) {
         order.push(i);
-        if (search(placed | bit, placedCompleted + (mustPlace(op) ? 1 : 0), next)) return true;
+        if (search(placed | (1n << BigInt(i)), placedCompleted + (mustPlace(op) ? 1 : 0), next)) return true;
         order.pop();
       }
     }
-    return false;
+    return undo();
   };
 
   try {
