@@ -4,6 +4,7 @@ import type { Reply } from '../../client/connection.ts';
 import type { Announcement } from '../../protocol/messages.ts';
 import { isErrorType } from '../../protocol/messages.ts';
 import { describeReply, PropertyFailure } from '../runner.ts';
+import { requirementOfRequestError } from '../causes.ts';
 import { Command } from './command.ts';
 import { history, type Model, openSlot, pickOf, type Real, session } from './state.ts';
 
@@ -140,10 +141,10 @@ export async function announceOn(
   try {
     reply = await session(r, slot).announce(message, principal);
   } catch (e) {
-    throw new PropertyFailure(
-      'ANN-001',
-      `${message} for ${principal} on omikron#${slot}: ${(e as Error).message}`,
-    );
+    // The barrier after it failed (a timeout, a close, a wrong reply): that cause's requirement.
+    const o = session(r, slot);
+    const req = requirementOfRequestError(e, o.connection.anomalies.at(-1)) ?? 'ANN-001';
+    throw new PropertyFailure(req, `${message} for ${principal} on omikron#${slot}: ${(e as Error).message}`);
   }
   if (reply && isErrorType(reply.type))
     throw new PropertyFailure(
