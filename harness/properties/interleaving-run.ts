@@ -142,7 +142,7 @@ export async function runInterleaving(
           );
         after.push({ user: u, op });
       }
-    judgeLinearizable(peers, sent, after, initial, coverage);
+    await judgeLinearizable(peers, sent, after, initial, coverage);
     coverage.hit('ENV-003');
     if (peers.length > 1) coverage.hit('ENV-006');
     if (peers.some((p) => sent.filter((s) => s.peer === p).length >= 100)) coverage.hit('ENV-005');
@@ -276,13 +276,13 @@ function judgeIds(peers: readonly Peer[], sent: readonly Sent[], coverage: Cover
 }
 
 /** Per user: some order of the overlapping requests, consistent with real time, explains every reply. */
-function judgeLinearizable(
+async function judgeLinearizable(
   peers: readonly Peer[],
   sent: readonly Sent[],
   after: readonly { user: number; op: HistoryOp<UserOp, UserOut> }[],
   initial: ReadonlyMap<number, string>,
   coverage: Coverage,
-): void {
+): Promise<void> {
   for (const p of peers)
     for (const user of p.users) {
       const history: HistoryOp<UserOp, UserOut>[] = [];
@@ -326,7 +326,9 @@ function judgeLinearizable(
       let exercisedReqs: string[] | null = null;
       for (const statuses of [false, true]) {
         const model = userModel(user, start, statuses);
-        const v = checkLinearizable(history, model, { maxSteps: statuses ? 5_000 : 20_000 });
+        // Between searches, a turn of the event loop: timers and heartbeats keep running.
+        await new Promise((resolve) => setImmediate(resolve));
+        const v = checkLinearizable(history, model, { maxSteps: statuses ? 5_000 : 20_000, maxMs: 250 });
         if (v.kind === 'violation') {
           const req = v.stuck[0]?.blame.requirement ?? (statuses ? 'UM-CHG-004' : 'IDN-CHG-006');
           throw new PropertyFailure(

@@ -69,6 +69,8 @@ export type Linearization<S> =
 export interface CheckOptions {
   /** Search nodes before giving up (inconclusive). */
   readonly maxSteps?: number;
+  /** Time before giving up (inconclusive): the search runs synchronously, so it must stay short. */
+  readonly maxMs?: number;
 }
 
 class Exhausted extends Error {}
@@ -80,6 +82,7 @@ export function checkLinearizable<S, I, O>(
   options: CheckOptions = {},
 ): Linearization<S> {
   const maxSteps = options.maxSteps ?? 200_000;
+  const deadline = options.maxMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + options.maxMs;
   // Indices by call time: candidates are a prefix of the remaining ones in this order.
   const byCall = history.map((_, i) => i).sort((a, b) => history[a]!.call - history[b]!.call);
   // Branches are tried in reply order: a server applies a request about when it answers it, so the
@@ -137,7 +140,8 @@ export function checkLinearizable<S, I, O>(
     const memo = `${placed.toString(36)}|${model.key(state)}`;
     if (visited.has(memo)) return undo();
     visited.add(memo);
-    if (++explored > maxSteps) throw new Exhausted();
+    if (++explored > maxSteps || ((explored & 255) === 0 && performance.now() > deadline))
+      throw new Exhausted();
     if (order.length > best.prefix.length) best = { prefix: [...order], state };
     const minRet = minRetOf(placed);
     for (const i of byRet) {
