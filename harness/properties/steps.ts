@@ -99,7 +99,8 @@ export function userFields(dialect: Dialect): readonly string[] {
   return Object.keys(operationSpec('getUser').replyFields[dialect]);
 }
 
-export type UserRecord = Readonly<Record<string, unknown>>;
+export type { UserRecord } from '../scenario/steps-users.ts';
+import type { UserRecord } from '../scenario/steps-users.ts';
 
 /** The seed's fields of a reply's data (extra fields dropped). */
 export function pickRecord(dialect: Dialect, data: unknown): UserRecord {

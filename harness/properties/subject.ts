@@ -12,8 +12,8 @@ import { freshUser, mustRead, read, type UserRecord } from './steps.ts';
 import {
   afterChange,
   type Candidates,
-  CHANGEABLE,
-  type Changeable,
+  CHANGE_FIELDS,
+  type ChangeField,
   describeCandidates,
   narrow,
 } from './values.ts';
@@ -26,13 +26,13 @@ export interface Subject {
   resetToken: string;
   record: UserRecord;
   /** What each changeable field may hold (values.ts): "" may have meant "unchanged", display may fall back. */
-  values: Record<Changeable, Candidates>;
+  values: Record<ChangeField, Candidates>;
 }
 
-const firstValues = (record: UserRecord): Record<Changeable, Candidates> =>
+const firstValues = (record: UserRecord): Record<ChangeField, Candidates> =>
   Object.fromEntries(
-    CHANGEABLE.map((k) => [k, narrow(k, null, record[k], record.username) ?? null]),
-  ) as Record<Changeable, Candidates>;
+    CHANGE_FIELDS.map((k) => [k, narrow(k, null, record[k], record.username) ?? null]),
+  ) as Record<ChangeField, Candidates>;
 
 export async function subject(t: ScenarioContext): Promise<Subject> {
   const o = await t.omikron(0);
@@ -61,8 +61,8 @@ interface Mismatch {
  */
 function compareRead(s: Subject, now: UserRecord, change: Readonly<Record<string, unknown>>): Mismatch[] {
   const out: Mismatch[] = [];
-  const next: Partial<Record<Changeable, Candidates>> = {};
-  for (const k of CHANGEABLE) {
+  const next: Partial<Record<ChangeField, Candidates>> = {};
+  for (const k of CHANGE_FIELDS) {
     const set = change[k];
     const allowed =
       typeof set === 'string' ? afterChange(s.values[k], set) : k in change ? null : s.values[k];
@@ -72,10 +72,10 @@ function compareRead(s: Subject, now: UserRecord, change: Readonly<Record<string
     else next[k] = narrowed;
   }
   for (const k of Object.keys(s.record)) {
-    if ((CHANGEABLE as readonly string[]).includes(k)) continue;
+    if ((CHANGE_FIELDS as readonly string[]).includes(k)) continue;
     if (show(now[k]) !== show(s.record[k])) out.push({ field: k, expected: show(s.record[k]), named: false });
   }
-  if (out.length === 0) s.values = next as Record<Changeable, Candidates>;
+  if (out.length === 0) s.values = next as Record<ChangeField, Candidates>;
   return out;
 }
 
@@ -90,7 +90,7 @@ export async function afterSuccess(
   what: string,
   cov: Coverage,
 ): Promise<void> {
-  const named = CHANGEABLE.filter((k) => k in data);
+  const named = CHANGE_FIELDS.filter((k) => k in data);
   const valid = named.filter(
     (k) => requestDataSchema('changeUser', dialect).shape[k]?.safeParse(data[k]).success === true,
   );

@@ -1,11 +1,12 @@
 // A user field's value as the model knows it: every value the seed's open choices allow, narrowed
 // by each read. A nondeterministic model in the small: each open choice is a branch (a candidate),
 // and what the server shows prunes the branches it did not take.
+import { CHANGEABLE } from '../scenario/steps-users.ts';
 import { show } from './runner.ts';
 
-/** The user fields change_user_data may set (the message table's changeable text fields). */
-export const CHANGEABLE = ['username', 'display', 'avatar', 'about', 'status', 'public_key'] as const;
-export type Changeable = (typeof CHANGEABLE)[number];
+/** The user fields change_user_data may set: the profile fields and the public key. */
+export const CHANGE_FIELDS = [...CHANGEABLE, 'public_key'] as const;
+export type ChangeField = (typeof CHANGE_FIELDS)[number];
 
 /** The values a field may hold; null: any (the seed fixes none, e.g. a new user's status, and none was read yet). */
 export type Candidates = readonly string[] | null;

@@ -6,7 +6,7 @@ import { describeIssues, replyDataSchema } from '../../protocol/schemas.ts';
 import { describeReply, PropertyFailure, show } from '../runner.ts';
 import { pickRecord, read, type UserRecord } from '../steps.ts';
 import type { MUser, Real } from './state.ts';
-import { CHANGEABLE, describeCandidates, known, narrow } from '../values.ts';
+import { CHANGE_FIELDS, describeCandidates, known, narrow } from '../values.ts';
 
 interface FieldDiff {
   readonly field: string;
@@ -19,7 +19,7 @@ function compare(u: MUser, actual: UserRecord): FieldDiff[] {
   const exact: Record<string, unknown> = { user_id: u.id, iota_id: u.values.iota_id, ...(u.fixed ?? {}) };
   for (const [field, v] of Object.entries(exact))
     if (show(actual[field]) !== show(v)) out.push({ field, expected: show(v) });
-  for (const field of CHANGEABLE) {
+  for (const field of CHANGE_FIELDS) {
     const c = u.values[field];
     if (narrow(field, c, actual[field], actual.username) === undefined)
       out.push({ field, expected: describeCandidates(c) });
@@ -101,7 +101,7 @@ export async function verify(
       { expected: Object.fromEntries(diff.map((d) => [d.field, d.expected])), actual },
     );
   }
-  for (const f of CHANGEABLE) u.values[f] = narrow(f, u.values[f], actual[f], actual.username) ?? null;
+  for (const f of CHANGE_FIELDS) u.values[f] = narrow(f, u.values[f], actual[f], actual.username) ?? null;
   r.cfg.coverage.hit('UM-GET-001');
   const name = known(u.values.username);
   if (byName && !u.nameShared && name !== undefined) {

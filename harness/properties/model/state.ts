@@ -7,7 +7,7 @@ import type { ScenarioContext } from '../../scenario/context.ts';
 import type { Coverage } from '../runner.ts';
 import { PropertyFailure } from '../runner.ts';
 import type { UserRecord } from '../steps.ts';
-import type { Candidates, Changeable } from '../values.ts';
+import type { Candidates, ChangeField } from '../values.ts';
 
 export const ONE_HOUR_MS = 3_600_000;
 /** Completions within this distance of the hour may go either way (network and clock latency). */
@@ -35,7 +35,7 @@ export interface MUser {
   readonly n: number;
   readonly id: number;
   /** What each field may hold (values.ts); iota_id exactly. */
-  readonly values: Record<Changeable, Candidates> & { iota_id: number };
+  readonly values: Record<ChangeField, Candidates> & { iota_id: number };
   token: string;
   readonly oldTokens: string[];
   /** `uncertain`: its Iota was deleted; the seed does not say what happens to its users. */

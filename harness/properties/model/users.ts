@@ -15,7 +15,7 @@ import {
 } from './identification.ts';
 import { expectOutcome, type Want } from './judging.ts';
 import { verify } from './readback.ts';
-import { afterChange, CHANGEABLE, type Changeable } from '../values.ts';
+import { afterChange, CHANGE_FIELDS, type ChangeField } from '../values.ts';
 import { type Model, openSlot, pickOf, type Real, session } from './state.ts';
 
 export class GetUser extends Command {
@@ -69,7 +69,7 @@ export class ChangeUser extends Command {
       user_id: u.id,
       username: typeof this.data.username === 'string' ? uniqueLike(r.cfg.t, this.data.username) : undefined,
     }) as Record<string, unknown>;
-    const named = CHANGEABLE.filter((k) => typeof data[k] === 'string');
+    const named = CHANGE_FIELDS.filter((k) => typeof data[k] === 'string');
     const sender = senderFor(m, this.sender, u.id);
     const refused = refusal(m, 'user', 'CHG', u.id, slot, sender);
     const strict =
@@ -113,14 +113,15 @@ export class ChangeUser extends Command {
         o,
         u,
         `after ${what} answered success`,
-        (f) => (named.includes(f as Changeable) ? (f === 'public_key' ? 'UM-CHG-004' : okReq) : 'UM-CHG-003'),
+        (f) =>
+          named.includes(f as ChangeField) ? (f === 'public_key' ? 'UM-CHG-004' : okReq) : 'UM-CHG-003',
         'UM-CHG-004',
       );
       if (named.some((k) => k !== 'public_key')) {
         r.cfg.coverage.hit('UM-CHG-004');
         r.cfg.coverage.hit(okReq);
       }
-      if (named.length < CHANGEABLE.length) r.cfg.coverage.hit('UM-CHG-003');
+      if (named.length < CHANGE_FIELDS.length) r.cfg.coverage.hit('UM-CHG-003');
       return;
     }
     await verify(
