@@ -7,6 +7,7 @@ import {
   type HistoryOp,
   type SequentialModel,
 } from '../harness/properties/linearizability.ts';
+import { type UserOp, type UserOut, userModel } from '../harness/properties/interleaving.ts';
 
 type In = { readonly k: 'write'; readonly v: number } | { readonly k: 'read' } | { readonly k: 'clear' };
 type Out = { readonly ok: true; readonly v?: number };
@@ -137,5 +138,70 @@ describe('checkLinearizable with required operations and explicit order', () => 
     expect(kind([ann(5, 0), { ...r(5, 1, 2), after: [0] }])).toBe('linearizable');
     // Without the constraint, the same read of the old value is fine (another connection).
     expect(kind([ann(5, 0), r(0, 1, 2)])).toBe('linearizable');
+  });
+});
+
+describe('the interleaving property’s user model', () => {
+  type H = HistoryOp<UserOp, UserOut>;
+  const ann = (conn: number, call: number, after?: number[]): H => ({
+    label: 'user_connected',
+    call,
+    ret: null,
+    required: true,
+    input: { k: 'announce', conn },
+    output: undefined,
+    ...(after ? { after } : {}),
+  });
+  const wd = (conn: number, call: number, after: number[]): H => ({
+    label: 'user_disconnected',
+    call,
+    ret: null,
+    required: true,
+    input: { k: 'withdraw', conn },
+    output: undefined,
+    after,
+  });
+  const change = (
+    conn: number,
+    status: string,
+    call: number,
+    ret: number,
+    error: boolean,
+    after?: number[],
+  ): H => ({
+    label: `change ${status}`,
+    call,
+    ret,
+    input: { k: 'change', conn, self: true, status },
+    output: { error },
+    ...(after ? { after } : {}),
+  });
+  const get = (conn: number, status: string, call: number, ret: number): H => ({
+    label: `get ${status}`,
+    call,
+    ret,
+    input: { k: 'get', conn },
+    output: { error: false, status },
+  });
+
+  it('accepts a change that overtook the withdrawal sent after it', () => {
+    const h = [ann(0, 0), change(0, 'a', 1, 10, false, [0]), wd(0, 2, [0]), get(1, 'a', 11, 12)];
+    expect(checkLinearizable(h, userModel(7, '')).kind).toBe('linearizable');
+  });
+
+  it('refuses a change accepted after its connection withdrew the user (IDN-CHG-002)', () => {
+    const h = [ann(0, 0), wd(0, 1, [0]), change(0, 'a', 2, 10, false, [1])];
+    const v = checkLinearizable(h, userModel(7, ''));
+    expect(v.kind).toBe('violation');
+    if (v.kind === 'violation') expect(v.stuck[0]?.blame.requirement).toBe('IDN-CHG-002');
+    // With statuses abstracted, the identification fault is found just the same.
+    expect(checkLinearizable(h, userModel(7, '', false)).kind).toBe('violation');
+  });
+
+  it('lets another connection read the status before or after an overlapping change', () => {
+    const base = [ann(0, 0), change(0, 'a', 1, 10, false, [0])];
+    expect(checkLinearizable([...base, get(1, '', 2, 3)], userModel(7, '')).kind).toBe('linearizable');
+    expect(checkLinearizable([...base, get(1, 'a', 2, 3)], userModel(7, '')).kind).toBe('linearizable');
+    expect(checkLinearizable([...base, get(1, '', 11, 12)], userModel(7, '')).kind).toBe('violation');
   });
 });
