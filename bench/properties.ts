@@ -1,7 +1,7 @@
 // (4) The property-based suites' speed: model-based sequences per second (suites/model.test.ts) and
 // requests per second the property suites send (frames the reference receives), one pass each at
 // the default budget against an in-process reference. Skipped while harness/properties is absent.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REFERENCE } from '../fixtures/reference/behaviours.ts';
 import { ReferenceOmega } from '../fixtures/reference/server.ts';
@@ -28,7 +28,7 @@ export type PropertiesBench =
   | { readonly runs: number; readonly model?: SuiteSpeed; readonly properties?: SuiteSpeed }
   | { readonly skipped: string };
 
-async function speedOf(file: string, runs: number): Promise<SuiteSpeed> {
+async function speedOf(files: readonly string[], runs: number): Promise<SuiteSpeed> {
   let frames = 0;
   const behaviours = {
     ...REFERENCE,
@@ -57,12 +57,12 @@ async function speedOf(file: string, runs: number): Promise<SuiteSpeed> {
       runs,
     };
     const t0 = performance.now();
-    const c = await runSuites(target, { files: [join(ROOT, 'suites', file)] });
+    const c = await runSuites(target, { files: files.map((f) => join(ROOT, 'suites', f)) });
     const ms = performance.now() - t0;
     const scenarios = c.scenarios.length;
     const figures = mergedFigures(c.scenarios);
     return {
-      file,
+      file: files.join(', '),
       scenarios,
       ms: Math.round(ms),
       cases: runs * scenarios,
@@ -80,11 +80,14 @@ export async function propertiesBench(runs = 25): Promise<PropertiesBench> {
   if (!existsSync(join(ROOT, 'harness/properties')))
     return { skipped: 'harness/properties does not exist yet' };
   const present = (f: string) => existsSync(join(ROOT, 'suites', f));
-  if (!present('model.test.ts') && !present('properties.test.ts'))
-    return { skipped: 'no property suite (suites/model.test.ts, suites/properties.test.ts) yet' };
+  const properties = readdirSync(join(ROOT, 'suites'))
+    .filter((f) => /^properties-.*\.test\.ts$/.test(f))
+    .sort();
+  if (!present('model.test.ts') && properties.length === 0)
+    return { skipped: 'no property suite (suites/model.test.ts, suites/properties-*.test.ts) yet' };
   return {
     runs,
-    ...(present('model.test.ts') ? { model: await speedOf('model.test.ts', runs) } : {}),
-    ...(present('properties.test.ts') ? { properties: await speedOf('properties.test.ts', runs) } : {}),
+    ...(present('model.test.ts') ? { model: await speedOf(['model.test.ts'], runs) } : {}),
+    ...(properties.length > 0 ? { properties: await speedOf(properties, runs) } : {}),
   };
 }

@@ -1,6 +1,6 @@
 // Model-based conformance: random command sequences over every operation, announcements,
 // connections and the clock, checked against a model of the Omega's state that holds every outcome
-// the seed allows (harness/properties/model.ts). Seed and budget: target.seed / target.runs.
+// the seed allows (harness/properties/model/). Seed and budget: target.seed / target.runs.
 import fc from 'fast-check';
 import {
   type Model,
@@ -8,7 +8,7 @@ import {
   modelCommands,
   type Real,
   runModel,
-} from '../harness/properties/model.ts';
+} from '../harness/properties/model/commands.ts';
 import { allRanReplayPath, Coverage, parseReplay, runProperty } from '../harness/properties/runner.ts';
 import { scenario } from '../harness/scenario/scenario.ts';
 import { currentTarget } from '../harness/scenario/target.ts';

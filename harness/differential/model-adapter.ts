@@ -3,7 +3,7 @@
 // harness/differential works on steps, frames and the hooks below.
 import fc from 'fast-check';
 import type { Dialect } from '../protocol/dialect.ts';
-import { type Model, modelCommands, type Real, runModel } from '../properties/model.ts';
+import { type Model, modelCommands, type Real, runModel } from '../properties/model/commands.ts';
 import { Coverage } from '../properties/runner.ts';
 import type { ScenarioContext } from '../scenario/context.ts';
 

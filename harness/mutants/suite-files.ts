@@ -6,7 +6,13 @@ import { PACKAGE_ROOT } from '../run/version.ts';
 export const SUITES_DIR = resolve(PACKAGE_ROOT, 'suites');
 
 /** The property-based suites (they read target.seed and target.runs). They may not exist yet. */
-export const PROPERTY_SUITES: readonly string[] = ['properties.test.ts', 'model.test.ts'];
+export const PROPERTY_SUITES: readonly string[] = [
+  'properties-ids.test.ts',
+  'properties-survival.test.ts',
+  'properties-changes.test.ts',
+  'properties-interleaving.test.ts',
+  'model.test.ts',
+];
 
 export interface SuiteFiles {
   /** Absolute paths: vitest matches an absolute filter by prefix, so these select exactly one file. */

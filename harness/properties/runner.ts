@@ -2,19 +2,13 @@
 // counterexample ("SEED:PATH"), and a failed check naming the most specific requirement with the
 // shrunk counterexample and a one-line replay command.
 import fc from 'fast-check';
-import type { Reply } from '../client/connection.ts';
-import {
-  ConnectError,
-  ConnectionClosedError,
-  HarnessError,
-  ProtocolViolation,
-  ReplyTimeoutError,
-  TargetDownError,
-} from '../client/errors.ts';
+import type { Anomaly, Reply } from '../client/connection.ts';
+import { HarnessError } from '../client/errors.ts';
 import type { OmikronSession } from '../client/session.ts';
 import { isErrorType } from '../protocol/messages.ts';
-import { type ScenarioContext, show } from '../scenario/context.ts';
+import { describeReply, type ScenarioContext, show } from '../scenario/context.ts';
 import { asRequirementId, requirement } from '../spec/requirements.ts';
+import { isInfrastructure, requirementOfRequestError } from './causes.ts';
 
 /** A property did not hold: names the requirement it breaks. */
 export class PropertyFailure extends Error {
@@ -70,17 +64,6 @@ export function allRanReplayPath(commands = 64 * 4096): string {
   return `${'/'.repeat(chunks)}:${'/'.repeat(Math.ceil(chunks / 6))}`;
 }
 
-/**
- * The target cannot be reached or will not let us in (no connection, a refused or unanswered
- * handshake): not a property failure. The scenario ends on it (ScenarioContext.attribute, which
- * probes the target's health), instead of shrinking on timeouts.
- */
-const INFRA = (e: unknown): boolean =>
-  e instanceof TargetDownError ||
-  e instanceof ConnectError ||
-  (e instanceof HarnessError && e.name === 'HandshakeError') ||
-  (e instanceof ReplyTimeoutError && /^(identification|challenge_response) /.test(e.what));
-
 export interface PropertySpec<T> {
   /** Short name for messages: "every request gets exactly one reply carrying its id". */
   readonly name: string;
@@ -93,6 +76,39 @@ export interface PropertySpec<T> {
   readonly coverage: Coverage;
   /** Time for shrinking after the first failure (default: 4 s, 3 reply bounds, or 50 ms a run). */
   readonly shrinkBudgetMs?: number;
+  /**
+   * Bound on one run (default: 30 reply bounds). Every wait inside has its own bound; this one
+   * turns a wait that has none (a harness fault) into a failed check naming it, not a stall.
+   */
+  readonly runBoundMs?: number;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The run, or a failure naming the bound when it does not end in time. */
+async function withinBound(
+  run: Promise<void>,
+  ms: number,
+  spec: { name: string; fallback: string },
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new PropertyFailure(
+            spec.fallback,
+            `one run of "${spec.name}" did not end within ${ms} ms: a wait inside it got no answer and had no bound of its own (a harness fault; the transcript shows the last frames)`,
+          ),
+        ),
+      ms,
+    );
+  });
+  try {
+    await Promise.race([run, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -113,8 +129,12 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
   let shrinkStopped = false;
   let infra: unknown = null;
 
+  const runBoundMs = spec.runBoundMs ?? 30 * t.target.timeoutMs;
   let calls = 0;
   const guarded = async (value: T): Promise<void> => {
+    // Candidates decided without I/O resolve in microtasks only: give timers and sockets a turn,
+    // or a long shrink walk starves every bound in the process (and looks like a stall).
+    await yieldToEventLoop();
     if (infra !== null) throw infra;
     // A replay runs the value at the path only; fast-check would go on through the rest of that
     // shrink level when it passes (a fixed target, or a path of another property).
@@ -124,9 +144,9 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
       return;
     }
     try {
-      await spec.predicate(value);
+      await withinBound(spec.predicate(value), runBoundMs, spec);
     } catch (e) {
-      if (INFRA(e)) infra = e;
+      if (isInfrastructure(e)) infra = e;
       firstFailureAt ??= performance.now();
       throw e;
     }
@@ -179,7 +199,7 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
     );
   }
   // The target went away or refused us: not a property failure, the scenario ends on it.
-  if (INFRA(d.errorInstance)) throw d.errorInstance;
+  if (isInfrastructure(d.errorInstance)) throw d.errorInstance;
 
   const path = d.counterexamplePath;
   // Run the counterexample once more so the transcript attached to the check is its own.
@@ -187,10 +207,10 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
   let error: unknown = d.errorInstance;
   let reproduced = true;
   try {
-    await spec.predicate(fc.cloneIfNeeded(d.counterexample[0]));
+    await withinBound(spec.predicate(fc.cloneIfNeeded(d.counterexample[0])), runBoundMs, spec);
     reproduced = false;
   } catch (e) {
-    if (INFRA(e)) throw e;
+    if (isInfrastructure(e)) throw e;
     error = e;
   }
   const failure = toPropertyFailure(error, spec.fallback);
@@ -231,15 +251,11 @@ export function failWithReplay(
   if (stop !== null) throw stop;
 }
 
-/** What an error thrown by a predicate says, as a property failure. */
-export function toPropertyFailure(e: unknown, fallback: string): PropertyFailure {
+/** What an error thrown by a predicate says, as a property failure (its cause read from its fields). */
+export function toPropertyFailure(e: unknown, fallback: string, lastAnomaly?: Anomaly): PropertyFailure {
   if (e instanceof PropertyFailure) return e;
-  if (e instanceof ProtocolViolation) {
-    const frame = /[{[].*$/.exec(e.message)?.[0] ?? '';
-    return new PropertyFailure(/"type"\s*:\s*"error/.test(frame) ? 'ENV-002' : 'ENV-001', e.message);
-  }
-  if (e instanceof ReplyTimeoutError) return new PropertyFailure('ENV-003', e.message);
-  if (e instanceof ConnectionClosedError) return new PropertyFailure('ENV-003', e.message);
+  const req = requirementOfRequestError(e, lastAnomaly);
+  if (req !== null) return new PropertyFailure(req, (e as Error).message);
   const err = e instanceof Error ? e : new Error(String(e));
   return new PropertyFailure(
     fallback,
@@ -270,16 +286,10 @@ export async function exchange(o: OmikronSession, r: RawRequest, timeoutMs?: num
   try {
     return await o.connection.request(envelope as never, timeoutMs === undefined ? {} : { timeoutMs });
   } catch (e) {
-    throw toPropertyFailure(e, 'ENV-003');
+    throw toPropertyFailure(e, 'ENV-003', o.connection.anomalies.at(-1));
   }
-}
-
-/** A short rendering of a reply for messages. */
-export function brief(reply: Reply): string {
-  const text = (reply.data as { error_type?: unknown } | undefined)?.error_type;
-  return `${reply.type}${typeof text === 'string' ? ` ("${text}")` : ''}`;
 }
 
 export const isError = (reply: Reply): boolean => isErrorType(reply.type);
 
-export { show };
+export { describeReply, show };

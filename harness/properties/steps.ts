@@ -1,12 +1,18 @@
 // Steps the properties and the model share: binding generated values to real users, reading a
-// user back and comparing it, sending requests in flight and judging their replies by id.
-import type { Envelope, Reply } from '../client/connection.ts';
+// user back and comparing it.
+import type { Reply } from '../client/connection.ts';
 import type { OmikronSession } from '../client/session.ts';
 import type { Dialect } from '../protocol/dialect.ts';
 import { isErrorType, operationSpec } from '../protocol/messages.ts';
 import { SetupError, type ScenarioContext, show } from '../scenario/context.ts';
-import { newIota, newUser, type IotaFixture, type UserFixture } from '../scenario/fixtures.ts';
-import { exchange, PropertyFailure } from './runner.ts';
+import {
+  completeUserRequest,
+  freshPublicKey,
+  type IotaFixture,
+  registerId,
+  type UserFixture,
+} from '../scenario/fixtures.ts';
+import { describeReply, exchange, PropertyFailure } from './runner.ts';
 
 // --- names -----------------------------------------------------------------------------------------
 
@@ -30,26 +36,61 @@ export function uniqueLike(t: ScenarioContext, generated: string): string {
 
 // --- setup -----------------------------------------------------------------------------------------
 
-/** The requirement a failed setup step breaks, from the step it names. */
-function setupRequirement(e: SetupError): string {
-  if (e.message.includes('complete_register_iota')) return 'UM-REG-007';
-  if (e.message.includes('get_register')) return 'UM-REG-001';
-  return 'UM-REG-004';
-}
-
-/** A fixture step; a refused registration is a property failure of the registration requirement. */
-export async function setup<T>(step: () => Promise<T>): Promise<T> {
+/** A fixture step; a refused step is a property failure of the requirement `req` names for it. */
+export async function setup<T>(req: string, step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (e) {
-    if (e instanceof SetupError) throw new PropertyFailure(setupRequirement(e), e.message);
+    if (e instanceof SetupError) throw new PropertyFailure(req, e.message);
     throw e;
   }
 }
 
-export const freshIota = (o: OmikronSession): Promise<IotaFixture> => setup(() => newIota(o));
-export const freshUser = (t: ScenarioContext, o: OmikronSession, iota?: IotaFixture): Promise<UserFixture> =>
-  setup(() => newUser(t, o, iota));
+/** A fresh Iota: get_register (UM-REG-001), then complete_register_iota (UM-REG-007). */
+export async function freshIota(o: OmikronSession): Promise<IotaFixture> {
+  const iotaId = await setup('UM-REG-001', () => registerId(o));
+  const publicKey = freshPublicKey();
+  const reply = await exchange(o, {
+    type: o.wireType('completeIota'),
+    data: { iota_id: iotaId, public_key: publicKey },
+  });
+  if (isErrorType(reply.type))
+    throw new PropertyFailure(
+      'UM-REG-007',
+      `setup: complete_register_iota answered ${describeReply(reply)}`,
+      {
+        actual: reply.frame,
+      },
+    );
+  return { iotaId, publicKey };
+}
+
+/** A fresh user (on a fresh Iota unless given): get_register (UM-REG-001), complete_register_user (UM-REG-004). */
+export async function freshUser(
+  t: ScenarioContext,
+  o: OmikronSession,
+  iota?: IotaFixture,
+): Promise<UserFixture> {
+  const home = iota ?? (await freshIota(o));
+  const userId = await setup('UM-REG-001', () => registerId(o));
+  const user: UserFixture = {
+    userId,
+    username: t.uniqueName(),
+    publicKey: freshPublicKey(),
+    iotaId: home.iotaId,
+    resetToken: t.token(),
+  };
+  const reply = await exchange(o, { type: o.wireType('completeUser'), data: completeUserRequest(user) });
+  if (isErrorType(reply.type))
+    throw new PropertyFailure(
+      'UM-REG-004',
+      `setup: complete_register_user answered ${describeReply(reply)}`,
+      {
+        actual: reply.frame,
+      },
+    );
+  return user;
+}
 
 // --- user records ----------------------------------------------------------------------------------
 
@@ -58,7 +99,8 @@ export function userFields(dialect: Dialect): readonly string[] {
   return Object.keys(operationSpec('getUser').replyFields[dialect]);
 }
 
-export type UserRecord = Readonly<Record<string, unknown>>;
+export type { UserRecord } from '../scenario/steps-users.ts';
+import type { UserRecord } from '../scenario/steps-users.ts';
 
 /** The seed's fields of a reply's data (extra fields dropped). */
 export function pickRecord(dialect: Dialect, data: unknown): UserRecord {
@@ -113,147 +155,6 @@ export async function mustRead(
       actual: reply.frame,
     });
   return record;
-}
-
-// --- requests in flight ------------------------------------------------------------------------------
-
-export interface InFlight {
-  readonly id: string;
-  readonly label: string;
-  readonly session: OmikronSession;
-  /** Announcements: no reply is fine. */
-  readonly optional: boolean;
-  /** A requirement more specific than ENV-00x for this request's id and reply (BAD-004, BAD-006). */
-  readonly specific?: string;
-  reply?: Reply;
-  failure?: Error;
-}
-
-/** Send without waiting; the reply (or the failure) is filled in when it comes. */
-export function sendInFlight(
-  o: OmikronSession,
-  envelope: Envelope & { readonly id: string },
-  label: string,
-  boundMs: number,
-  opts: { optional?: boolean; specific?: string } = {},
-): InFlight {
-  const f: InFlight = {
-    id: envelope.id,
-    label,
-    session: o,
-    optional: opts.optional ?? false,
-    ...(opts.specific === undefined ? {} : { specific: opts.specific }),
-  };
-  o.connection.request(envelope, { timeoutMs: boundMs }).then(
-    (r) => {
-      f.reply = r;
-    },
-    (e: Error) => {
-      f.failure = e;
-    },
-  );
-  return f;
-}
-
-/**
- * A ping round trip after everything sent on the connection: with in-order processing (ENV-007),
- * every earlier reply has come when the pong comes. What is still unanswered is given up.
- */
-export async function settle(o: OmikronSession, flights: readonly InFlight[]): Promise<void> {
-  // Replies that came before the pong have filled in their flights already (their promise
-  // callbacks ran before the pong's frame was read).
-  await exchange(o, { type: 'ping', data: { last_ping: -1 } });
-  // A target not in order (probed once per run) may still answer within the settle window.
-  await o.connection.settleAll(flights.filter((f) => f.session === o).map((f) => f.id));
-  for (const f of flights) if (f.session === o && f.reply === undefined) o.connection.forget(f.id);
-}
-
-export interface Problem {
-  readonly req: string;
-  readonly text: string;
-  readonly rank: number;
-}
-
-/**
- * What went wrong with ids on one connection: anomalies the connection saw (replies without an id,
- * with an id nobody sent, twice) and requests left unanswered before the barrier.
- * `elsewhere` maps ids sent on other connections to their labels (a reply that crossed: ENV-006).
- */
-export function idProblems(
-  o: OmikronSession,
-  flights: readonly InFlight[],
-  elsewhere: ReadonlyMap<string, string> = new Map(),
-): Problem[] {
-  const out: Problem[] = [];
-  for (const a of o.connection.anomalies) {
-    const isErr = 'frame' in a && /"type"\s*:\s*"error/.test(a.frame);
-    switch (a.kind) {
-      case 'unsolicited': {
-        const other = elsewhere.get(a.id);
-        if (other !== undefined)
-          out.push({
-            req: 'ENV-006',
-            rank: 0,
-            text: `${o.label} received the reply to ${other}: ${a.frame}`,
-          });
-        else
-          out.push({
-            req: isErr ? 'ENV-002' : 'ENV-001',
-            rank: 1,
-            text: `${o.label}: a reply carried id ${show(a.id)}, which no request had: ${a.frame}`,
-          });
-        break;
-      }
-      case 'no-id':
-        out.push({
-          req: isErr ? 'ENV-002' : 'ENV-001',
-          rank: 1,
-          text: `${o.label}: ${isErr ? 'an error reply' : 'a reply'} without an id: ${a.frame}`,
-        });
-        break;
-      case 'duplicate':
-        out.push({
-          req: 'ENV-003',
-          rank: 2,
-          text: `${o.label}: a second reply to id ${show(a.id)}: ${a.frame}`,
-        });
-        break;
-      case 'not-json':
-        out.push({
-          req: 'ENV-004',
-          rank: 3,
-          text: `${o.label}: a frame that is not a JSON object: ${a.frame}`,
-        });
-        break;
-      case 'binary':
-        out.push({ req: 'ENV-004', rank: 3, text: `${o.label}: a binary frame of ${a.length} bytes` });
-        break;
-    }
-  }
-  for (const f of flights) {
-    if (f.session !== o || f.optional || f.reply !== undefined) continue;
-    out.push({
-      req: f.specific ?? 'ENV-003',
-      rank: 2,
-      text: `${o.label}: no reply with id ${show(f.id)} to ${f.label} before the ping barrier`,
-    });
-  }
-  return out;
-}
-
-/** Throw the most specific of the problems (lowest rank first), listing the others. */
-export function throwFirst(problems: readonly Problem[], context: string): void {
-  if (problems.length === 0) return;
-  const sorted = [...problems].sort((a, b) => a.rank - b.rank);
-  const first = sorted[0]!;
-  const more =
-    sorted.length > 1
-      ? ` (and ${sorted.length - 1} more: ${sorted
-          .slice(1, 4)
-          .map((p) => p.text)
-          .join(' | ')})`
-      : '';
-  throw new PropertyFailure(first.req, `${context}: ${first.text}${more}`);
 }
 
 /** Bind real values to the fields a generated request names, except the one a mutation broke. */

@@ -1,0 +1,173 @@
+// Model-based conformance (fc.commands + fc.asyncModelRun): the command arbitraries and one run.
+// Where the seed allows several outcomes the model holds all of them and checks only what the
+// seed fixes (see state.ts).
+//
+// Every run starts from state no earlier run can disturb: the model starts empty, the run opens its
+// own connections, and every username, token and key it registers is fresh. Every command's check()
+// is true and a command after a failure does nothing, so every generated command "ran" and a
+// counterexample replays from SEED:PATH alone (see allRanReplayPath).
+import fc from 'fast-check';
+import type { Dialect } from '../../protocol/dialect.ts';
+import { LIMITS } from '../../protocol/fields.ts';
+import { ALNUM, nearValidRequest, validData, validDataFew } from '../arbitraries.ts';
+import { PropertyFailure } from '../runner.ts';
+import { AdvanceClock, CloseConnection, OpenConnection } from './connections.ts';
+import { DeleteIota, DeleteUser } from './deletion.ts';
+import { Announce, type Focus, type SenderMode } from './identification.ts';
+import {
+  CompleteIota,
+  CompleteUser,
+  CompleteUserInvalid,
+  CompleteUserUnissued,
+  GetRegister,
+  NewUser,
+  type RegFocus,
+} from './registration-commands.ts';
+import { emptyModel, type Model, type ModelConfig, ONE_HOUR_MS, type Real } from './state.ts';
+import { ChangeIota, ChangeUser, GetUser, type TokenMode } from './users.ts';
+
+export type { Model, ModelConfig, Real } from './state.ts';
+
+// --- generation -------------------------------------------------------------------------------------
+
+const pick = fc.nat({ max: 1000 });
+const senderMode = fc.constantFrom<SenderMode>('principal', 'principal', 'principal', 'other', 'none');
+const nameLike = fc.array(ALNUM, { minLength: 1, maxLength: LIMITS.username }).map((a) => a.join(''));
+
+/** Clock moves: a little, most of an hour, just past it, well past it. */
+const CLOCK_MOVES_MS = [60_000, 10 * 60_000, 30 * 60_000, 61 * 60_000, 2 * ONE_HOUR_MS];
+
+/** The command arbitraries (weights by repetition), for fc.commands. */
+export function modelCommands(
+  dialect: Dialect,
+  withClock: boolean,
+): fc.Arbitrary<fc.AsyncCommand<Model, Real>>[] {
+  const zero = { user_id: fc.constant(0) };
+  const change = fc.oneof(
+    {
+      weight: 3,
+      arbitrary: validDataFew('changeUser', dialect, { ...zero, username: nameLike }, { ascii: true }),
+    },
+    { weight: 2, arbitrary: validDataFew('changeUser', dialect, zero) },
+    { weight: 1, arbitrary: validData('changeUser', dialect, zero) },
+  );
+  const focus = fc.constantFrom<Focus>('here', 'here', 'here', 'withdrawn', 'any', 'any');
+  // Every completeUser field is required: a missing one or one of another JSON type must be refused.
+  const invalidCompletion = nearValidRequest('completeUser', dialect, {}, ['missing', 'mistyped']);
+  const w = <T>(n: number, a: fc.Arbitrary<T>): fc.Arbitrary<T>[] => Array.from({ length: n }, () => a);
+  const out: fc.Arbitrary<fc.AsyncCommand<Model, Real>>[] = [
+    ...w(
+      3,
+      fc
+        .tuple(pick, nameLike, fc.option(pick, { nil: null, freq: 2 }), fc.boolean())
+        .map(([c, n, i, a]) => new NewUser(c, n, i, a)),
+    ),
+    ...w(
+      2,
+      fc.nat({ max: 7 }).map((s) => new OpenConnection(s)),
+    ),
+    pick.map((c) => new CloseConnection(c)),
+    pick.map((c) => new GetRegister(c)),
+    fc.tuple(pick, pick).map(([g, c]) => new CompleteIota(g, c)),
+    ...w(
+      2,
+      fc
+        .tuple(
+          pick,
+          fc.constantFrom<RegFocus>('fresh', 'fresh', 'user', 'user', 'used', 'any'),
+          fc.option(pick, { nil: null, freq: 8 }),
+          nameLike,
+          pick,
+          fc.boolean(),
+        )
+        .map(([g, f, i, n, c, taken]) => new CompleteUser(g, f, i, n, c, taken && g % 3 === 0)),
+    ),
+    pick.map((c) => new CompleteUserUnissued(c)),
+    fc
+      .tuple(pick, invalidCompletion, pick)
+      .map(([g, req, c]) => new CompleteUserInvalid(g, req.data, req.mutation!.how, req.mutation!.field, c)),
+    ...w(
+      2,
+      fc.tuple(pick, pick).map(([u, c]) => new GetUser(u, c)),
+    ),
+    ...w(
+      3,
+      fc.tuple(pick, focus, change, senderMode, pick).map(([u, f, d, s, c]) => new ChangeUser(u, f, d, s, c)),
+    ),
+    ...w(
+      2,
+      fc
+        .tuple(
+          pick,
+          pick,
+          focus,
+          fc.constantFrom<TokenMode>('right', 'right', 'old', 'wrong'),
+          senderMode,
+          pick,
+        )
+        .map(([u, i, f, tk, s, c]) => new ChangeIota(u, i, f, tk, s, c)),
+    ),
+    ...w(
+      2,
+      fc
+        .tuple(pick, focus, senderMode, pick, fc.boolean())
+        .map(([u, f, s, c, reuse]) => new DeleteUser(u, f, s, c, reuse)),
+    ),
+    fc.tuple(pick, focus, senderMode, pick).map(([i, f, s, c]) => new DeleteIota(i, f, s, c)),
+    ...w(
+      4,
+      fc.tuple(pick, pick).map(([p, c]) => new Announce('user', false, p, c)),
+    ),
+    ...w(
+      2,
+      fc.tuple(pick, pick).map(([p, c]) => new Announce('iota', false, p, c)),
+    ),
+    ...w(
+      2,
+      fc
+        .tuple(fc.constantFrom<'user' | 'iota'>('user', 'user', 'iota'), pick, pick)
+        .map(([k, p, c]) => new Announce(k, true, p, c)),
+    ),
+  ];
+  if (withClock) out.push(fc.constantFrom(...CLOCK_MOVES_MS).map((ms) => new AdvanceClock(ms)));
+  return out;
+}
+
+/** Run one command sequence from an empty model on fresh connections; throws the first failure. */
+export async function runModel(
+  cfg: ModelConfig,
+  cmds: Iterable<fc.AsyncCommand<Model, Real>>,
+): Promise<void> {
+  const real: Real = {
+    cfg,
+    sessions: Array.from({ length: cfg.slots }, () => null),
+    failure: null,
+    log: [],
+    step: 0,
+  };
+  try {
+    await fc.asyncModelRun(async () => {
+      const model = emptyModel(cfg.slots);
+      for (let slot = 0; slot < cfg.slots; slot++) {
+        real.sessions[slot] = await cfg.t.omikron(slot);
+        model.conns[slot]!.open = true;
+        model.conns[slot]!.serial = ++model.serials;
+      }
+      return { model, real };
+    }, cmds);
+  } finally {
+    await Promise.all(real.sessions.map((s) => s?.close().catch(() => {})));
+  }
+  if (real.failure !== null) {
+    const e = real.failure;
+    if (e instanceof PropertyFailure) {
+      const steps = real.log.slice(-30).join('\n');
+      throw new PropertyFailure(
+        e.requirement,
+        `${e.message}\nsteps (last 30; the commands after the failing one did nothing):\n${steps}`,
+        e.detail,
+      );
+    }
+    throw e;
+  }
+}
