@@ -1,6 +1,7 @@
 // One recorded check: the unit every verdict is built from.
 import type {} from 'vitest';
-export type CheckOutcome = 'pass' | 'fail' | 'info' | 'not-verified';
+/** inconclusive: a passive check (check-trace) could not tell, e.g. history before the trace began. */
+export type CheckOutcome = 'pass' | 'fail' | 'info' | 'not-verified' | 'inconclusive';
 
 export interface CheckRecord {
   readonly requirement: string;
