@@ -6,7 +6,7 @@ export const REPORT_SCHEMA_VERSION = '1.0.0';
 
 export const checkSchema = z.object({
   requirement: z.string(),
-  outcome: z.enum(['pass', 'fail', 'info', 'not-verified']),
+  outcome: z.enum(['pass', 'fail', 'info', 'not-verified', 'inconclusive']),
   message: z.string(),
   expected: z.string().optional(),
   actual: z.string().optional(),
@@ -43,7 +43,7 @@ export const runReportSchema = z.object({
   target: z.object({
     label: z.string(),
     url: z.string(),
-    kind: z.enum(['embedded', 'url', 'command', 'image']),
+    kind: z.enum(['embedded', 'url', 'command', 'image', 'trace']),
     /** sha256 over the target's configuration (url, dialect, identities' public keys, clock kind, variant). */
     configHash: z.string(),
     clock: z.string(),
