@@ -32,6 +32,8 @@ function loadIdentities(opts: CliOptions): OmikronIdentity[] {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'check-trace') return (await import('../trace/cli.ts')).checkTraceCommand(argv.slice(1));
+  if (argv[0] === 'proxy') return (await import('../proxy/cli.ts')).proxyCommand(argv.slice(1));
   let opts: CliOptions;
   try {
     opts = parseOptions(argv);

@@ -217,6 +217,8 @@ Usage:
   omega-conformance [target] [options]      certify (no target: the embedded reference, both dialects)
   omega-conformance identities              print OMEGA_TRUSTED_OMIKRONS for the identities in use
   omega-conformance identities --generate FILE [--id N]   write a fresh Omikron identity
+  omega-conformance check-trace FILE... [options]   check recorded traffic, sending nothing (check-trace --help)
+  omega-conformance proxy --listen HOST:PORT --upstream ws[s]://...   relay, record and check live (proxy --help)
 
 Targets (at most one):
   --url ws[s]://HOST:PORT/PATH     a running server. It creates and deletes users: never production.
