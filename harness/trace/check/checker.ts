@@ -172,7 +172,6 @@ export class TraceChecker implements CheckContext {
       return;
     }
     const { json, type, id } = p;
-    if (type === 'pong') return; // the Omikron answering the Omega's heartbeat
     if (id === undefined) {
       c.idlessSent++;
       return;
@@ -208,11 +207,17 @@ export class TraceChecker implements CheckContext {
     } else if (isOperation(cls.op) && cls.op !== 'getRegister') req.notes.malformed = 'no data';
     c.answered.delete(id);
     c.pending.set(id, req);
-    if (!isAnnouncement(cls.op)) {
+    if (!optionalReply(cls.op)) {
       c.inFlight++;
       if (c.inFlight >= BURST) c.burst = true;
     }
-    for (const rule of this.rules) rule.onRequest?.(req, this);
+    // A malformed envelope (sender, receiver or data of the wrong type) is judged for its id echo only.
+    const envelopeBad =
+      (json.sender !== undefined && !Number.isInteger(json.sender)) ||
+      (json.receiver !== undefined && !Number.isInteger(json.receiver)) ||
+      (json.data !== undefined && obj(json.data) === undefined && !isOperation(cls.op));
+    if (envelopeBad) req.notes.envelopeBad = true;
+    else for (const rule of this.rules) rule.onRequest?.(req, this);
   }
 
   // ---- Omega → Omikron ---------------------------------------------------------------------------------
@@ -347,7 +352,7 @@ export class TraceChecker implements CheckContext {
 
   private correlated(c: Conn, req: Req, reply: Reply): void {
     c.pending.delete(req.id);
-    if (!isAnnouncement(req.op)) c.inFlight--;
+    if (!optionalReply(req.op)) c.inFlight--;
     c.answered.set(req.id, { type: req.type, op: req.op, at: reply.at });
     req.repliedAt = reply.at;
     req.replyType = reply.type;
@@ -360,7 +365,7 @@ export class TraceChecker implements CheckContext {
         `${req.type} was answered after ${Math.round(reply.at - req.sentAt)} ms, beyond the reply bound of ${this.replyBoundMs} ms`,
         { conn: c, at: reply.at },
       );
-    else if (!isAnnouncement(req.op))
+    else if (!optionalReply(req.op))
       this.observe('ENV-003', 'pass', `${req.type} got one reply`, { conn: c, at: reply.at });
     this.observe(
       reply.error ? 'ENV-002' : 'ENV-001',
@@ -390,6 +395,7 @@ export class TraceChecker implements CheckContext {
         { expected: 'an error reply with that id' },
       );
     if (req.op === 'unknown' && reply.error) c.unknownTypeErrorAt = reply.at;
+    if (req.notes.envelopeBad) return;
     if (typeof req.notes.malformed === 'string' && !req.beforeAuth && !req.afterRefusal)
       this.observe(
         'BAD-005',
@@ -460,8 +466,9 @@ export class TraceChecker implements CheckContext {
       for (const [id, req] of c.pending) {
         if (req.sentAt >= limit) break; // in send order
         c.pending.delete(id);
-        if (isAnnouncement(req.op)) {
-          this.observe('ANN-001', 'pass', `${req.type} got no reply`, { conn: c, at: now });
+        if (optionalReply(req.op)) {
+          if (isAnnouncement(req.op) && !req.notes.envelopeBad && !req.beforeAuth)
+            this.observe('ANN-001', 'pass', `${req.type} got no reply`, { conn: c, at: now });
           continue;
         }
         c.inFlight--;
@@ -508,6 +515,9 @@ export class TraceChecker implements CheckContext {
     for (const rule of this.rules) rule.finish?.(this, end);
   }
 }
+
+/** Announcements may go unanswered, and so may a pong (the Omikron answering the Omega's heartbeat). */
+const optionalReply = (op: string): boolean => isAnnouncement(op as never) || op === 'pong';
 
 function describeBad(kind: string, length: number): string {
   if (length >= 1024 * 1024) return `a frame of ${length} bytes`;
