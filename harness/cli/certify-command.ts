@@ -23,6 +23,7 @@ import { authenticateOnce, probeDialect } from '../run/preflight.ts';
 import type { RunReport } from '../run/report-model.ts';
 import { selectRequirements } from '../run/selection.ts';
 import type { CliOptions } from './options.ts';
+import { withTranscriptTrace } from '../trace/from-transcript.ts';
 
 interface Plan {
   readonly dialect: Dialect | 'auto';
@@ -215,7 +216,9 @@ export async function certifyCommand(
   let exitCode: number = EXIT.ok;
   const reports: RunReport[] = [];
   for (const plan of plans(opts, identities)) {
-    const report = await runPlan(plan, opts, identities, expected, sink);
+    const report = await withTranscriptTrace(opts.trace, plan.reportDir, () =>
+      runPlan(plan, opts, identities, expected, sink),
+    );
     reports.push(report);
     const written = await writeReports(report, plan.reportDir);
     sink.emit({

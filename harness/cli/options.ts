@@ -47,6 +47,8 @@ export interface CliOptions {
   readonly expectedFailures?: string;
   readonly writeExpectedFailures?: string;
   readonly repeat: number;
+  /** --trace: the scenarios' frames as REPORT-DIR/trace.jsonl (check-trace's format). */
+  readonly trace: boolean;
   readonly level: 'must' | 'should';
   readonly requireComplete: boolean;
   readonly clock: ClockChoice;
@@ -87,6 +89,7 @@ const spec = {
   'expected-failures': { type: 'string' },
   'write-expected-failures': { type: 'string' },
   repeat: { type: 'string' },
+  trace: { type: 'boolean' },
   level: { type: 'string' },
   'require-complete': { type: 'boolean' },
   clock: { type: 'string' },
@@ -199,6 +202,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
       ? { writeExpectedFailures: v['write-expected-failures'] }
       : {}),
     repeat: int('repeat', v.repeat, DEFAULTS.repeat, 1),
+    trace: v.trace ?? false,
     level,
     requireComplete: v['require-complete'] ?? false,
     clock,
@@ -252,6 +256,7 @@ Verdict and reports:
   --expected-failures FILE         JSON [{"id","reason","until"?}]: known failures; stale or expired entries fail the run
   --write-expected-failures FILE   write that file from this run's failures
   --report-dir DIR                 report.json, junit.xml, report.html (default ${DEFAULTS.reportDir})
+  --trace                          also write the scenarios' frames as trace.jsonl there (see check-trace)
   --quiet                          no progress; --json-lines: one JSON event per line on stdout
 
 Exit codes: 0 conformant at the chosen level (partial when requirements were not verified),
