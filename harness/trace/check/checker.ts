@@ -81,6 +81,10 @@ export class TraceChecker implements CheckContext {
     });
   }
 
+  settled(at: number): boolean {
+    return this.fromStart || (this.firstTime !== undefined && at >= this.firstTime + this.replyBoundMs);
+  }
+
   get summary(): CheckerSummary {
     return {
       frames: this.frames,

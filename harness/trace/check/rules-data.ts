@@ -374,11 +374,13 @@ export class DataRules implements Rules, Existence {
           { expected: 'an error reply' },
         );
     } else if (typeof byName === 'string') {
-      const concurrent = this.usernameWrites.some(
-        (w) =>
-          w.req.sentAt < (req.repliedAt ?? reply.at) &&
-          (w.req.repliedAt === undefined || w.req.repliedAt > req.sentAt),
-      );
+      const concurrent =
+        !ctx.settled(req.sentAt) ||
+        this.usernameWrites.some(
+          (w) =>
+            w.req.sentAt < (req.repliedAt ?? reply.at) &&
+            (w.req.repliedAt === undefined || w.req.repliedAt > req.sentAt),
+        );
       if (rec.username === byName)
         ctx.observe(
           which,
@@ -406,7 +408,7 @@ export class DataRules implements Rules, Existence {
           );
       }
     }
-    if (isInt(rec.user_id)) this.readBack(rec.user_id, rec, req, ctx);
+    if (isInt(rec.user_id) && ctx.settled(req.sentAt)) this.readBack(rec.user_id, rec, req, ctx);
   }
 
   private deletedBefore(user: number, r: Req): Req | undefined {

@@ -66,6 +66,11 @@ export interface CheckContext {
   /** The dialect given with --dialect; otherwise probed when the trace ends. */
   readonly forcedDialect?: Dialect;
   readonly conns: ReadonlyMap<string, Conn>;
+  /**
+   * Requests sent before the trace began may still take effect until a reply bound after its first
+   * frame (unless the trace holds the whole history): a read before then is not compared.
+   */
+  settled(at: number): boolean;
   observe(
     requirement: string,
     outcome: TraceOutcome,
