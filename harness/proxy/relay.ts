@@ -27,6 +27,7 @@ const sendable = (code: number): number =>
 
 export class Relay {
   private counter = 0;
+  private stopping = false;
   private readonly sockets = new Set<WebSocket>();
 
   private constructor(
@@ -67,7 +68,14 @@ export class Relay {
     const closeOnce = (by: 'omikron' | 'omega' | 'recorder', code: number, reason: string) => {
       if (closed) return;
       closed = true;
-      record({ time: Date.now(), connection: name, event: 'close', by, code, ...(reason ? { reason } : {}) });
+      record({
+        time: Date.now(),
+        connection: name,
+        event: 'close',
+        by: this.stopping ? 'recorder' : by,
+        code,
+        ...(reason ? { reason } : {}),
+      });
     };
     // Frames from the Omikron before the upstream is open wait here, in order.
     const early: { data: Buffer; binary: boolean }[] = [];
@@ -123,6 +131,7 @@ export class Relay {
 
   /** Stop accepting, close every pair with 1001 (going away). */
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const s of this.sockets) {
       if (s.readyState === WebSocket.OPEN) s.close(1001, 'proxy stopping');
       else s.terminate();
