@@ -215,13 +215,14 @@ export class TraceChecker implements CheckContext {
       c.inFlight++;
       if (c.inFlight >= BURST) c.burst = true;
     }
-    // A malformed envelope (sender, receiver or data of the wrong type) is judged for its id echo only.
+    // A malformed envelope (sender, receiver or data of the wrong type) is judged for its id echo only;
+    // the data rules still see it, in case the Omega applied it anyway.
     const envelopeBad =
-      (json.sender !== undefined && !Number.isInteger(json.sender)) ||
-      (json.receiver !== undefined && !Number.isInteger(json.receiver)) ||
+      !envelopeId(json.sender) ||
+      !envelopeId(json.receiver) ||
       (json.data !== undefined && obj(json.data) === undefined && !isOperation(cls.op));
     if (envelopeBad) req.notes.envelopeBad = true;
-    else for (const rule of this.rules) rule.onRequest?.(req, this);
+    for (const rule of this.rules) if (!envelopeBad || rule === this.data) rule.onRequest?.(req, this);
   }
 
   // ---- Omega → Omikron ---------------------------------------------------------------------------------
@@ -399,7 +400,10 @@ export class TraceChecker implements CheckContext {
         { expected: 'an error reply with that id' },
       );
     if (req.op === 'unknown' && reply.error) c.unknownTypeErrorAt = reply.at;
-    if (req.notes.envelopeBad) return;
+    if (req.notes.envelopeBad) {
+      this.data.onReply(req, reply, this);
+      return;
+    }
     if (typeof req.notes.malformed === 'string' && !req.beforeAuth && !req.afterRefusal)
       this.observe(
         'BAD-005',
@@ -519,6 +523,10 @@ export class TraceChecker implements CheckContext {
     for (const rule of this.rules) rule.finish?.(this, end);
   }
 }
+
+/** sender and receiver, when present, are ids: non-negative safe integers. */
+const envelopeId = (v: unknown): boolean =>
+  v === undefined || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0);
 
 /** Announcements may go unanswered, and so may a pong (the Omikron answering the Omega's heartbeat). */
 const optionalReply = (op: string): boolean => isAnnouncement(op as never) || op === 'pong';

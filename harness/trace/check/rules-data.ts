@@ -30,7 +30,7 @@ interface UserState {
   tokenChanges: number;
 }
 
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 const acked = (w: Write) => w.outcome === 'ok' && w.req.repliedAt !== undefined;
 /** w took effect before r was handled: acknowledged before r was sent, or sent earlier on r's connection. */
 const before = (w: Req, r: Req) =>
