@@ -70,6 +70,7 @@ export class TraceChecker implements CheckContext {
     extra: { expected?: string; actual?: string } = {},
   ): void {
     const conn = where.conn;
+    if (conn && outcome === 'fail' && /^ENV-00[123]$/.test(requirement)) conn.envFailures++;
     const recent = conn ? [...conn.recent] : undefined;
     this.sink.record({
       requirement,
@@ -109,6 +110,7 @@ export class TraceChecker implements CheckContext {
         idlessReplies: 0,
         inFlight: 0,
         burst: false,
+        envFailures: 0,
         seq: 0,
         recent: [],
       };

@@ -25,6 +25,8 @@ export interface Conn {
   inFlight: number;
   /** 100 or more requests were in flight at once on this connection (ENV-005 exercised). */
   burst: boolean;
+  /** ENV-001..003 failures seen on this connection (ENV-005 judges a burst by them). */
+  envFailures: number;
   /** Bad input sent and not yet answered by an id-less error or a close. */
   badPending?: { readonly requirement: string; readonly at: number; readonly what: string };
   unknownTypeErrorAt?: number;
