@@ -91,9 +91,10 @@ export function newChecker(o: TraceCheckOptions): TraceChecker {
 export async function checkTraceFiles(
   files: readonly string[],
   o: TraceCheckOptions,
-): Promise<{ report: RunReport; framesPerS: number }> {
+): Promise<{ report: RunReport; framesPerS: number; framesPerCpuS: number }> {
   const started = new Date();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const input = await readTraces(files);
   const checker = newChecker(o);
   for (const h of input.headers) checker.header(h);
@@ -101,6 +102,8 @@ export async function checkTraceFiles(
   checker.finish();
   const ms = performance.now() - t0;
   const framesPerS = checker.summary.frames / Math.max(ms / 1000, 1e-6);
+  const cpu = process.cpuUsage(cpu0);
+  const framesPerCpuS = checker.summary.frames / Math.max((cpu.user + cpu.system) / 1e6, 1e-6);
   const upstream = input.headers.map((h) => h.upstream).find((u) => u !== undefined);
   const report = traceReport({
     checker,
@@ -111,7 +114,7 @@ export async function checkTraceFiles(
     level: o.level,
     figures: { files: files.length, checkFramesPerS: Math.round(framesPerS) },
   });
-  return { report, framesPerS };
+  return { report, framesPerS, framesPerCpuS };
 }
 
 export async function checkTraceCommand(argv: readonly string[]): Promise<number> {

@@ -53,6 +53,8 @@ export interface TraceInput {
 export async function readTraces(paths: readonly string[]): Promise<TraceInput> {
   if (paths.length === 0) throw new TraceFormatError('no trace file given');
   const opened = await Promise.all(paths.map((p, i) => openTrace(p, paths.length > 1 ? `${i + 1}/` : '')));
+  const only = opened.length === 1 ? opened[0] : undefined;
+  if (only) return { headers: [only.header], records: { [Symbol.asyncIterator]: () => only.records } };
   async function* merged(): AsyncGenerator<TraceRecord> {
     const heads = await Promise.all(opened.map((o) => o.records.next()));
     for (;;) {

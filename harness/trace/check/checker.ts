@@ -42,6 +42,8 @@ export class TraceChecker implements CheckContext {
   readonly data = new DataRules();
   private readonly rules: Rules[];
   private frames = 0;
+  /** Connections seen and not closed. */
+  private open = 0;
   private firstTime: number | undefined;
   private lastTime: number | undefined;
   private nextSweep = 0;
@@ -71,7 +73,9 @@ export class TraceChecker implements CheckContext {
   ): void {
     const conn = where.conn;
     if (conn && outcome === 'fail' && /^ENV-00[123]$/.test(requirement)) conn.envFailures++;
-    const recent = conn ? [...conn.recent] : undefined;
+    // Most observations are passes after the first: counted, nothing else kept.
+    if (outcome === 'pass' && this.sink.countPass(requirement)) return;
+    const recent = conn && outcome !== 'pass' ? conn.recent.map(renderFrame) : undefined;
     this.sink.record({
       requirement,
       outcome,
@@ -115,6 +119,7 @@ export class TraceChecker implements CheckContext {
         recent: [],
       };
       this.conns.set(name, c);
+      this.open++;
     }
     return c;
   }
@@ -133,13 +138,7 @@ export class TraceChecker implements CheckContext {
     }
     this.frames++;
     const c = this.conn(r.connection, false);
-    const arrow = r.direction === 'to-omega' ? '->' : '<-';
-    const shown = isBinary(r)
-      ? `[binary ${r.binary} bytes]`
-      : r.text.length > 300
-        ? `${r.text.slice(0, 300)}…`
-        : r.text;
-    c.recent.push(`${new Date(r.time).toISOString().slice(11)} ${arrow} ${shown}`);
+    c.recent.push(r);
     if (c.recent.length > RECENT) c.recent.shift();
     if (r.direction === 'to-omega') this.fromOmikron(c, r);
     else this.fromOmega(c, r);
@@ -385,7 +384,7 @@ export class TraceChecker implements CheckContext {
         conn: c,
         at: reply.at,
       });
-    if (this.openConnections() > 1) this.concurrentReplies++;
+    if (this.open > 1) this.concurrentReplies++;
     if (c.unknownTypeErrorAt !== undefined) {
       this.observe('BAD-004', 'pass', 'the connection was still served after an unknown type', {
         conn: c,
@@ -417,15 +416,10 @@ export class TraceChecker implements CheckContext {
     for (const rule of this.rules) rule.onReply?.(req, reply, this);
   }
 
-  private openConnections(): number {
-    let n = 0;
-    for (const c of this.conns.values()) if (!c.closed) n++;
-    return n;
-  }
-
   private onClose(c: Conn, at: number, by: string | undefined, code: number | undefined): void {
     if (c.closed) return;
     c.closed = true;
+    this.open--;
     if (c.badPending && by === 'omega') {
       const clean = code !== undefined && code !== 1006;
       this.observe(
@@ -524,6 +518,19 @@ export class TraceChecker implements CheckContext {
       );
     for (const rule of this.rules) rule.finish?.(this, end);
   }
+}
+
+/** One frame of a connection's recent history, as evidence attached to a failure. */
+function renderFrame(r: TraceRecord): string {
+  const arrow = 'direction' in r && r.direction === 'to-omega' ? '->' : '<-';
+  const shown = isBinary(r)
+    ? `[binary ${r.binary} bytes]`
+    : 'text' in r
+      ? r.text.length > 300
+        ? `${r.text.slice(0, 300)}…`
+        : r.text
+      : '';
+  return `${new Date(r.time).toISOString().slice(11)} ${arrow} ${shown}`;
 }
 
 /** sender and receiver, when present, are ids: non-negative safe integers. */

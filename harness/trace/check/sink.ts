@@ -51,6 +51,14 @@ export class CheckSink {
     }
   }
 
+  /** Counts a pass when the requirement has one already (true); false: record it in full. */
+  countPass(requirement: string): boolean {
+    const t = this.byReq.get(requirement);
+    if (!t?.firstPass) return false;
+    t.pass++;
+    return true;
+  }
+
   failures(requirement: string): number {
     return this.byReq.get(requirement)?.fail ?? 0;
   }

@@ -1,5 +1,6 @@
 // The checker's view of connections and requests, shared by its rule modules.
 import type { Dialect } from '../../protocol/dialect.ts';
+import type { TraceRecord } from '../format.ts';
 import type { TraceOutcome } from './sink.ts';
 import type { Json, Op } from './wire.ts';
 
@@ -31,7 +32,8 @@ export interface Conn {
   badPending?: { readonly requirement: string; readonly at: number; readonly what: string };
   unknownTypeErrorAt?: number;
   seq: number;
-  readonly recent: string[];
+  /** The connection's latest frames (evidence for failures). */
+  readonly recent: TraceRecord[];
 }
 
 export interface Req {
