@@ -1,4 +1,4 @@
-// npm run bench [-- --only certify,overhead,startup,properties,load,mutants --runs N]
+// npm run bench [-- --only certify,overhead,startup,properties,load,mutants,trace --runs N]
 // The suite's own speed, medians of several runs, as a compact table; results in reports/out/bench.json.
 // Not a test: it asserts nothing. Times mean little on a busy machine: the load average is printed.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { propertiesBench } from './properties.ts';
 import { ms, perS, type Row, renderTable, secs } from './table.ts';
 import { startup } from './startup.ts';
 
-const SECTIONS = ['overhead', 'startup', 'certify', 'load', 'properties', 'mutants'] as const;
+const SECTIONS = ['overhead', 'startup', 'certify', 'load', 'properties', 'mutants', 'trace'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, runs: { type: 'string' } } });
@@ -130,6 +130,7 @@ if (want('mutants')) {
       `once; exit ${m.exitCode}${m.score ? `; caught ${m.score.caught}/${m.score.total}` : ''}${m.runTimeSumMs ? `; ${secs(m.runTimeSumMs)} of runs` : ''}`,
     ]);
 }
+if (want('trace')) rows.push(...(await (await import('./trace.ts')).traceSection(runs, results)));
 
 const machine = {
   node: process.version,
