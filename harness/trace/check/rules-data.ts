@@ -286,8 +286,10 @@ export class DataRules implements Rules, Existence {
       if (req.data[f] !== undefined) fields[f] = req.data[f];
     this.write(raw, { req, fields, source: 'register', outcome: 'ok' });
     const u = this.user(raw);
-    if (typeof req.data.reset_token === 'string' && u.tokenChanges === 0)
-      u.token = { value: req.data.reset_token, at: reply.at };
+    if (typeof req.data.reset_token === 'string') {
+      this.tokenOwners.set(req.data.reset_token, raw);
+      if (u.tokenChanges === 0) u.token = { value: req.data.reset_token, at: reply.at };
+    }
   }
 
   // ---- reading users back ----------------------------------------------------------------------------
