@@ -173,3 +173,29 @@ describe('registration, reads and deletion (UM-*)', () => {
     expect(v(check(b), 'UM-GET-001')).toBe('passed');
   });
 });
+
+describe('bounded state', () => {
+  it('keeps at most 10 000 closed connections however many pass', () => {
+    const checker = new TraceChecker({ dialect: 'seed' });
+    let t = 1_800_000_000_000;
+    for (let i = 0; i < 12_000; i++) {
+      checker.feed({ time: t++, connection: `c${i}`, event: 'open' });
+      checker.feed({
+        time: t++,
+        connection: `c${i}`,
+        direction: 'to-omega',
+        text: `{"type":"ping","id":"p${i}"}`,
+      });
+      checker.feed({
+        time: t++,
+        connection: `c${i}`,
+        direction: 'to-omikron',
+        text: `{"type":"pong","id":"p${i}"}`,
+      });
+      checker.feed({ time: t++, connection: `c${i}`, event: 'close', by: 'omikron', code: 1000 });
+    }
+    checker.finish();
+    expect(checker.conns.size).toBeLessThanOrEqual(10_000);
+    expect(checker.sink.counts()['SES-006']?.pass).toBe(12_000);
+  });
+});

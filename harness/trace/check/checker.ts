@@ -24,6 +24,7 @@ export const DEFAULT_REPLY_BOUND_MS = 10_000;
 const RECENT = 12;
 const ANSWERED_KEEP_MS = 60_000;
 const BURST = 100;
+const CLOSED_KEPT = 10_000;
 
 export interface CheckerSummary {
   readonly frames: number;
@@ -42,6 +43,7 @@ export class TraceChecker implements CheckContext {
   readonly data = new DataRules();
   private readonly rules: Rules[];
   private frames = 0;
+  private readonly closedOrder: string[] = [];
   /** Connections seen and not closed. */
   private open = 0;
   private firstTime: number | undefined;
@@ -420,6 +422,9 @@ export class TraceChecker implements CheckContext {
     if (c.closed) return;
     c.closed = true;
     this.open--;
+    // Closed connections are kept for the identification checks (IDN-*-003), up to a bound.
+    this.closedOrder.push(c.name);
+    if (this.closedOrder.length > CLOSED_KEPT) this.conns.delete(this.closedOrder.shift()!);
     if (c.badPending && by === 'omega') {
       const clean = code !== undefined && code !== 1006;
       this.observe(

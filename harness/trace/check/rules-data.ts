@@ -30,6 +30,16 @@ interface UserState {
   tokenChanges: number;
 }
 
+/** Entries kept per map: a proxy running for weeks forgets its oldest users, ids and tokens. */
+export const STATE_LIMIT = 200_000;
+function cap<K, V>(m: Map<K, V>): void {
+  if (m.size <= STATE_LIMIT) return;
+  for (const k of m.keys()) {
+    m.delete(k);
+    if (m.size <= STATE_LIMIT) return;
+  }
+}
+
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 const acked = (w: Write) => w.outcome === 'ok' && w.req.repliedAt !== undefined;
 /** w took effect before r was handled: acknowledged before r was sent, or sent earlier on r's connection. */
@@ -76,6 +86,7 @@ export class DataRules implements Rules, Existence {
     if (!u) {
       u = { writes: [], deletes: [], tokenChanges: 0 };
       this.users.set(id, u);
+      cap(this.users);
     }
     return u;
   }
@@ -195,6 +206,7 @@ export class DataRules implements Rules, Existence {
       );
     else ctx.observe('UM-REG-002', 'pass', `register id ${raw} is new`, where);
     this.issued.set(key, { req, at: reply.at });
+    cap(this.issued);
     const maxBefore = req.notes.maxBefore as { id: number } | undefined;
     if (maxBefore)
       ctx.observe(
@@ -276,7 +288,7 @@ export class DataRules implements Rules, Existence {
         );
     }
     if (!ok) return;
-    if (!used) this.used.set(key, req);
+    if (!used) cap(this.used.set(key, req));
     if (!user) {
       this.iotas.add(raw);
       return;
@@ -287,7 +299,7 @@ export class DataRules implements Rules, Existence {
     this.write(raw, { req, fields, source: 'register', outcome: 'ok' });
     const u = this.user(raw);
     if (typeof req.data.reset_token === 'string') {
-      this.tokenOwners.set(req.data.reset_token, raw);
+      cap(this.tokenOwners.set(req.data.reset_token, raw));
       if (u.tokenChanges === 0) u.token = { value: req.data.reset_token, at: reply.at };
     }
   }
@@ -538,10 +550,10 @@ export class DataRules implements Rules, Existence {
         { expected: 'an error reply' },
       );
     if (reply.error || typeof fresh !== 'string') return;
-    this.replacedTokens.set(old, reply.at);
+    cap(this.replacedTokens.set(old, reply.at));
     if (user !== undefined) {
       this.user(user).token = { value: fresh, at: reply.at };
-      this.tokenOwners.set(fresh, user);
+      cap(this.tokenOwners.set(fresh, user));
     }
   }
 
