@@ -34,6 +34,8 @@ export interface ProxyConfig {
   readonly reportDir: string;
   readonly reportEveryMs: number;
   readonly check: TraceCheckOptions;
+  /** Told the first time each requirement fails. */
+  readonly onFirstFailure?: (requirement: string, message: string) => void;
 }
 
 export interface RunningProxy {
@@ -53,7 +55,7 @@ export async function startProxy(c: ProxyConfig): Promise<RunningProxy> {
     upstream: c.upstream,
     ...(c.check.fromStart ? { fromStart: true } : {}),
   });
-  const checker = newChecker(c.check);
+  const checker = newChecker(c.check, c.onFirstFailure);
   const live = new LiveCheck(checker, writer, {
     label: `proxy ${c.host}:${c.port} → ${c.upstream}`,
     url: c.upstream,
@@ -135,6 +137,12 @@ export async function proxyCommand(argv: readonly string[]): Promise<number> {
       reportDir,
       reportEveryMs: every,
       check: sharedOptions(values),
+      ...(values.quiet
+        ? {}
+        : {
+            onFirstFailure: (id: string, message: string) =>
+              process.stderr.write(`proxy: ${id} failed: ${message}\n`),
+          }),
     };
   } catch (e) {
     process.stderr.write(`omega-conformance proxy: ${(e as Error).message}\n`);

@@ -78,8 +78,12 @@ export function sharedOptions(v: {
   };
 }
 
-export function newChecker(o: TraceCheckOptions): TraceChecker {
+export function newChecker(
+  o: TraceCheckOptions,
+  onFirstFailure?: (requirement: string, message: string) => void,
+): TraceChecker {
   return new TraceChecker({
+    ...(onFirstFailure ? { onFirstFailure } : {}),
     ...(o.dialect ? { dialect: o.dialect } : {}),
     ...(o.fromStart ? { fromStart: true } : {}),
     replyBoundMs: o.replyBoundMs,

@@ -18,6 +18,8 @@ export interface CheckerOptions {
   readonly fromStart?: boolean;
   /** Omikron identities: with them the challenges decrypt and the answers are judged (SES-002/003). */
   readonly identities?: readonly OmikronIdentity[];
+  /** Called the first time a requirement fails (the proxy prints it as it happens). */
+  readonly onFirstFailure?: (requirement: string, message: string) => void;
 }
 
 export const DEFAULT_REPLY_BOUND_MS = 10_000;
@@ -78,6 +80,8 @@ export class TraceChecker implements CheckContext {
     // Most observations are passes after the first: counted, nothing else kept.
     if (outcome === 'pass' && this.sink.countPass(requirement)) return;
     const recent = conn && outcome !== 'pass' ? conn.recent.map(renderFrame) : undefined;
+    if (outcome === 'fail' && this.sink.failures(requirement) === 0)
+      this.options.onFirstFailure?.(requirement, message);
     this.sink.record({
       requirement,
       outcome,
