@@ -164,6 +164,55 @@ describe('registration, reads and deletion (UM-*)', () => {
     b.call('c1', { type: 'get_user_data', data: { user_id: 30 } }, 'get_user', { ...rec, status: 'old' });
     expect(v(check(b, { fromStart: true }), 'UM-CHG-004')).toBe('failed');
   });
+  it('a read sent right after a change on its connection that misses it is ENV-007 once a later read shows it', () => {
+    const rec = {
+      user_id: 31,
+      iota_id: 1,
+      created_at: 1,
+      username: 'u31',
+      display: '',
+      avatar: '',
+      about: '',
+      status: 'old',
+      public_key: 'k',
+      sub_level: 0,
+      sub_end: 0,
+    };
+    const b = new TraceBuilder().session('c1');
+    complete(b, register(b, 31), 'success');
+    b.send('c1', { type: 'user_connected', data: { user_id: 31 } });
+    const change = b.send('c1', {
+      type: 'change_user_data',
+      sender: 31,
+      data: { user_id: 31, avatar: 'aGk=' },
+    });
+    const read = b.send('c1', { type: 'get_user_data', data: { user_id: 31 } });
+    b.reply('c1', change, 'success');
+    b.reply('c1', read, 'get_user', rec);
+    b.call('c1', { type: 'get_user_data', data: { user_id: 31 } }, 'get_user', { ...rec, avatar: 'aGk=' });
+    const r = check(b, { fromStart: true });
+    expect(v(r, 'ENV-007')).toBe('failed');
+    expect(v(r, 'UM-CHG-004')).toBe('passed');
+    // Stored decoded: an encoding fault (ENC-003) as well as a change that does not read back.
+    const dec = new TraceBuilder().session('c1');
+    complete(dec, register(dec, 32), 'success');
+    dec.send('c1', { type: 'user_connected', data: { user_id: 32 } });
+    dec.call(
+      'c1',
+      { type: 'change_user_data', sender: 32, data: { user_id: 32, avatar: 'aGk=' } },
+      'success',
+    );
+    dec.call('c1', { type: 'get_user_data', data: { user_id: 32 } }, 'get_user', {
+      ...rec,
+      user_id: 32,
+      username: 'u32',
+      avatar: 'hi',
+    });
+    const d = check(dec, { fromStart: true });
+    expect(v(d, 'ENC-003')).toBe('failed');
+    expect(v(d, 'ENV-007')).toBe('not-observed');
+  });
+
   it('a user found after its deletion was acknowledged fails UM-DEL-001', () => {
     const b = new TraceBuilder().session('c1');
     b.send('c1', { type: 'user_connected', data: { user_id: 40 } });

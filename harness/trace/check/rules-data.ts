@@ -28,6 +28,8 @@ interface UserState {
   lastRead?: { record: Json; req: Req };
   token?: { value: string; at: number };
   tokenChanges: number;
+  /** Reads that missed a change sent before them on the same connection, for a later read to judge. */
+  behind: { field: string; write: Write; read: Req }[];
 }
 
 /** Entries kept per map: a proxy running for weeks forgets its oldest users, ids and tokens. */
@@ -38,6 +40,15 @@ function cap<K, V>(m: Map<K, V>): void {
     m.delete(k);
     if (m.size <= STATE_LIMIT) return;
   }
+}
+
+/** The same bytes in another text (base64 decoded, or re-encoded): an encoding fault, not a lost change. */
+function reencoded(expected: unknown, actual: unknown): boolean {
+  if (typeof expected !== 'string' || typeof actual !== 'string') return false;
+  const bytes = Buffer.from(expected, 'base64');
+  return (
+    actual === bytes.toString('utf8') || (actual !== expected && Buffer.from(actual, 'base64').equals(bytes))
+  );
 }
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
@@ -84,7 +95,7 @@ export class DataRules implements Rules, Existence {
   private user(id: number): UserState {
     let u = this.users.get(id);
     if (!u) {
-      u = { writes: [], deletes: [], tokenChanges: 0 };
+      u = { writes: [], deletes: [], tokenChanges: 0, behind: [] };
       this.users.set(id, u);
       cap(this.users);
     }
@@ -454,29 +465,58 @@ export class DataRules implements Rules, Existence {
       if (done.some((w) => w !== last && !before(w.req, last.req))) continue; // their order is unknown
       const expected = last.fields[f];
       if (f === 'display' && expected === '') continue; // a server may show the username instead
-      const match = rec[f] === expected;
-      const ids = this.requirementsFor(last, f, r);
-      for (const id of ids)
+      const actual = rec[f];
+      const match = actual === expected;
+      const verb = last.source === 'register' ? 'registered' : 'changed';
+      if (!(last.req.repliedAt !== undefined && last.req.repliedAt < r.sentAt)) {
+        // Sent on the change's connection before it was acknowledged: in order, it must see it (ENV-007).
+        // A stale value here is judged by a later read: the change stored after all is ENV-007,
+        // never stored is the change's own requirement.
+        if (match)
+          ctx.observe(
+            'ENV-007',
+            'pass',
+            `${f} of user ${user}, read right after its change on the same connection, shows it`,
+            where,
+          );
+        else if (u.behind.length < 16) u.behind.push({ field: f, write: last, read: r });
+        continue;
+      }
+      const stale = u.behind.filter((b) => b.field === f && b.write === last);
+      if (stale.length > 0) {
+        u.behind = u.behind.filter((b) => !stale.includes(b));
+        if (match)
+          ctx.observe(
+            'ENV-007',
+            'fail',
+            `${f} of user ${user}: a read sent right after the change on its connection did not show it, a later read does (applied out of order)`,
+            { conn: stale[0]!.read.conn, at: stale[0]!.read.repliedAt ?? stale[0]!.read.sentAt },
+            { expected: JSON.stringify(expected) },
+          );
+      }
+      for (const id of this.requirementsFor(last, f)) {
+        const encoding = id === 'ENC-002' || id === 'ENC-003';
+        if (encoding && !match && !reencoded(expected, actual)) continue; // not an encoding fault
         ctx.observe(
           id,
           match ? 'pass' : 'fail',
-          `${f} of user ${user}, ${last.source === 'register' ? 'registered' : 'changed'} by ${last.req.type} (acknowledged), reads back ${match ? 'as written' : 'differently'}`,
+          `${f} of user ${user}, ${verb} by ${last.req.type} (acknowledged), reads back ${match ? 'as written' : encoding ? 'in another encoding' : 'differently'}`,
           where,
-          match ? {} : { expected: JSON.stringify(expected), actual: JSON.stringify(rec[f]) },
+          match ? {} : { expected: JSON.stringify(expected), actual: JSON.stringify(actual) },
         );
+      }
     }
     this.unchanged(u, rec, r, ctx);
     u.lastRead = { record: rec, req: r };
   }
 
-  private requirementsFor(w: Write, field: string, r: Req): string[] {
+  private requirementsFor(w: Write, field: string): string[] {
     if (w.source === 'register') return ['UM-REG-004'];
     if (w.source === 'iota') return ['UM-IOTA-001'];
     const named = Object.keys(w.fields).length;
     const ids = ['UM-CHG-004', named > 1 ? 'UM-CHG-002' : 'UM-CHG-001'];
     if (field === 'avatar' || field === 'about') ids.push('ENC-003');
     if (field === 'public_key') ids.push('ENC-002');
-    if (!(w.req.repliedAt !== undefined && w.req.repliedAt < r.sentAt)) ids.push('ENV-007');
     return ids;
   }
 
