@@ -45,6 +45,8 @@ export class TraceChecker implements CheckContext {
   readonly data = new DataRules();
   private readonly rules: Rules[];
   private frames = 0;
+  /** Records fed so far: the order of everything in the trace. */
+  private ord = 0;
   private readonly closedOrder: string[] = [];
   /** Connections seen and not closed. */
   private open = 0;
@@ -131,6 +133,7 @@ export class TraceChecker implements CheckContext {
   }
 
   feed(r: TraceRecord): void {
+    this.ord++;
     this.firstTime ??= r.time;
     this.lastTime = r.time;
     if (r.time >= this.nextSweep) {
@@ -203,6 +206,7 @@ export class TraceChecker implements CheckContext {
       sender: json.sender,
       conn: c,
       sentAt: at,
+      sentOrd: this.ord,
       seq: c.seq++,
       beforeAuth: c.openSeen && (c.handshake === 'none' || c.handshake === 'challenged'),
       ...(c.handshake === 'refused'
@@ -367,6 +371,7 @@ export class TraceChecker implements CheckContext {
     if (!optionalReply(req.op)) c.inFlight--;
     c.answered.set(req.id, { type: req.type, op: req.op, at: reply.at });
     req.repliedAt = reply.at;
+    req.repliedOrd = this.ord;
     req.replyType = reply.type;
     req.reply = reply.json;
     const late = reply.at - req.sentAt > this.replyBoundMs;

@@ -55,7 +55,7 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSaf
 const acked = (w: Write) => w.outcome === 'ok' && w.req.repliedAt !== undefined;
 /** w took effect before r was handled: acknowledged before r was sent, or sent earlier on r's connection. */
 const before = (w: Req, r: Req) =>
-  (w.repliedAt !== undefined && w.repliedAt < r.sentAt) || (w.conn === r.conn && w.seq < r.seq);
+  (w.repliedOrd !== undefined && w.repliedOrd < r.sentOrd) || (w.conn === r.conn && w.seq < r.seq);
 
 export class DataRules implements Rules, Existence {
   private readonly users = new Map<number, UserState>();
@@ -128,7 +128,7 @@ export class DataRules implements Rules, Existence {
         const owner = typeof d.reset_token === 'string' ? this.tokenOwners.get(d.reset_token) : undefined;
         const user = isInt(d.user_id) ? d.user_id : owner;
         if (user === undefined) {
-          this.iotaUnknownSince = Math.min(this.iotaUnknownSince, req.sentAt);
+          this.iotaUnknownSince = Math.min(this.iotaUnknownSince, req.sentOrd);
           return;
         }
         req.notes.user = user;
@@ -242,7 +242,12 @@ export class DataRules implements Rules, Existence {
     const what = `${req.type} with id ${raw}`;
     const ok = !reply.error;
     const used = this.used.get(key);
-    if (used && used.repliedAt !== undefined && used.repliedAt < req.sentAt)
+    if (
+      used &&
+      used.repliedOrd !== undefined &&
+      used.repliedAt !== undefined &&
+      used.repliedOrd < req.sentOrd
+    )
       ctx.observe(
         'UM-REG-006',
         ok ? 'fail' : 'pass',
@@ -311,7 +316,7 @@ export class DataRules implements Rules, Existence {
     const u = this.user(raw);
     if (typeof req.data.reset_token === 'string') {
       cap(this.tokenOwners.set(req.data.reset_token, raw));
-      if (u.tokenChanges === 0) u.token = { value: req.data.reset_token, at: reply.at };
+      if (u.tokenChanges === 0) u.token = { value: req.data.reset_token, at: req.repliedOrd ?? 0 };
     }
   }
 
@@ -403,8 +408,8 @@ export class DataRules implements Rules, Existence {
         !ctx.settled(req.sentAt) ||
         this.usernameWrites.some(
           (w) =>
-            w.req.sentAt < (req.repliedAt ?? reply.at) &&
-            (w.req.repliedAt === undefined || w.req.repliedAt > req.sentAt),
+            w.req.sentOrd < (req.repliedOrd ?? Number.POSITIVE_INFINITY) &&
+            (w.req.repliedOrd === undefined || w.req.repliedOrd > req.sentOrd),
         );
       if (rec.username === byName)
         ctx.observe(
@@ -444,31 +449,58 @@ export class DataRules implements Rules, Existence {
     );
     if (!del) return undefined;
     // Registered again after the deletion (a reused register id): not judged here.
-    return u.writes.some((w) => w.source === 'register' && w.req.sentAt > del.sentAt) ? undefined : del;
+    return u.writes.some((w) => w.source === 'register' && w.req.sentOrd > del.sentOrd) ? undefined : del;
   }
 
   private readBack(user: number, rec: Json, r: Req, ctx: CheckContext): void {
     const u = this.user(user);
     const where = { conn: r.conn, at: r.repliedAt ?? r.sentAt };
-    const end = r.repliedAt ?? r.sentAt;
+    const endOrd = r.repliedOrd ?? r.sentOrd;
     const fieldsSeen = new Set<string>();
     for (const w of u.writes) for (const f of Object.keys(w.fields)) fieldsSeen.add(f);
     for (const f of fieldsSeen) {
-      if (f === 'iota_id' && this.iotaUnknownSince < end) continue;
+      if (f === 'iota_id' && this.iotaUnknownSince < endOrd) continue;
       const touching = u.writes.filter((w) => f in w.fields && w.req !== r);
       const done = touching.filter((w) => acked(w) && before(w.req, r));
       // Anything else touching f sent before the read was answered: concurrent, or refused (and maybe applied).
-      const open = touching.filter((w) => !done.includes(w) && w.req.sentAt < end);
-      if (done.length === 0) continue;
-      const last = done.reduce((a, b) => ((b.req.repliedAt ?? 0) > (a.req.repliedAt ?? 0) ? b : a));
-      if (open.some((w) => w.req.sentAt >= last.req.sentAt || w.outcome !== 'error')) continue;
+      const open = touching.filter((w) => !done.includes(w) && w.req.sentOrd < endOrd);
+      // No acknowledged change of f: the user's traced registration is the baseline (f unknown then).
+      const registered = u.writes.find((w) => w.source === 'register' && acked(w) && before(w.req, r));
+      const last =
+        done.length > 0
+          ? done.reduce((a, b) => ((b.req.repliedOrd ?? 0) > (a.req.repliedOrd ?? 0) ? b : a))
+          : registered;
+      if (!last) continue;
+      // Refused after the last acknowledged change, and refused before the read was sent: it must have changed nothing.
+      const refused = open.filter(
+        (w) =>
+          w.outcome === 'error' &&
+          w.req.sentOrd > last.req.sentOrd &&
+          w.req.repliedOrd !== undefined &&
+          w.req.repliedOrd < r.sentOrd,
+      );
+      if (
+        open.some((w) => !refused.includes(w) && (w.req.sentOrd >= last.req.sentOrd || w.outcome !== 'error'))
+      )
+        continue;
       if (done.some((w) => w !== last && !before(w.req, last.req))) continue; // their order is unknown
       const expected = last.fields[f];
+      if (refused.length > 0) {
+        // Without an acknowledged value, a read between the baseline and the refusal gives it.
+        const prior = u.lastRead;
+        const baseline =
+          expected === undefined && prior && prior.req.sentOrd > last.req.sentOrd
+            ? prior.record[f]
+            : expected;
+        this.refusedChanged(user, f, baseline, rec, refused, where, ctx);
+        if (rec[f] !== expected) continue; // perhaps a refusal applied: not the change's fault
+      }
+      if (expected === undefined) continue;
       if (f === 'display' && expected === '') continue; // a server may show the username instead
       const actual = rec[f];
       const match = actual === expected;
       const verb = last.source === 'register' ? 'registered' : 'changed';
-      if (!(last.req.repliedAt !== undefined && last.req.repliedAt < r.sentAt)) {
+      if (!(last.req.repliedOrd !== undefined && last.req.repliedOrd < r.sentOrd)) {
         // Sent on the change's connection before it was acknowledged: in order, it must see it (ENV-007).
         // A stale value here is judged by a later read: the change stored after all is ENV-007,
         // never stored is the change's own requirement.
@@ -510,6 +542,34 @@ export class DataRules implements Rules, Existence {
     u.lastRead = { record: rec, req: r };
   }
 
+  /** A refused guarded change (IDN-*-001..005) must change nothing: the read shows the value before it. */
+  private refusedChanged(
+    user: number,
+    f: string,
+    expected: unknown,
+    rec: Json,
+    refused: readonly Write[],
+    where: { conn: Req['conn']; at: number },
+    ctx: CheckContext,
+  ): void {
+    const actual = rec[f];
+    for (const w of refused) {
+      const g = w.req.notes.guard as { key: string; condition: string } | undefined;
+      if (!g || !/^00[1-5]$/.test(g.condition)) continue;
+      // No baseline at all: only a value the user could not have had otherwise (not empty, not its username).
+      if (expected === undefined && (w.fields[f] === '' || w.fields[f] === rec.username)) continue;
+      const applied = actual === w.fields[f] && actual !== expected;
+      if (applied || actual === expected || (expected === undefined && actual !== w.fields[f]))
+        ctx.observe(
+          `IDN-${g.key}-${g.condition}`,
+          applied ? 'fail' : 'pass',
+          `${f} of user ${user} after ${w.req.type} was refused: ${applied ? 'the refused value was stored' : 'unchanged'}`,
+          where,
+          applied ? { expected: JSON.stringify(expected), actual: JSON.stringify(actual) } : {},
+        );
+    }
+  }
+
   private requirementsFor(w: Write, field: string): string[] {
     if (w.source === 'register') return ['UM-REG-004'];
     if (w.source === 'iota') return ['UM-IOTA-001'];
@@ -526,12 +586,13 @@ export class DataRules implements Rules, Existence {
     if (!prev || prev.req.repliedAt === undefined) return;
     const between = u.writes.filter(
       (w) =>
-        w.req.sentAt < (r.repliedAt ?? r.sentAt) &&
-        (w.req.repliedAt === undefined || w.req.repliedAt > prev.req.sentAt),
+        w.req.sentOrd < (r.repliedOrd ?? r.sentOrd) &&
+        (w.req.repliedOrd === undefined || w.req.repliedOrd > prev.req.sentOrd),
     );
     const w = between[0];
     if (between.length !== 1 || !w || w.source !== 'change' || !acked(w)) return;
-    if (!(w.req.sentAt > prev.req.repliedAt && (w.req.repliedAt ?? Infinity) < r.sentAt)) return;
+    if (!(w.req.sentOrd > (prev.req.repliedOrd ?? Infinity) && (w.req.repliedOrd ?? Infinity) < r.sentOrd))
+      return;
     const kept = USER_TEXT.filter((f) => !(f in w.fields) && f in prev.record);
     const changed = kept.filter((f) => prev.record[f] !== rec[f]);
     ctx.observe(
@@ -553,7 +614,7 @@ export class DataRules implements Rules, Existence {
     const earlier = u.deletes.find(
       (d) => d.replyType !== undefined && !d.replyType.startsWith('error') && before(d, req),
     );
-    if (earlier && !u.writes.some((w) => w.source === 'register' && w.req.sentAt > earlier.sentAt))
+    if (earlier && !u.writes.some((w) => w.source === 'register' && w.req.sentOrd > earlier.sentOrd))
       ctx.observe(
         'UM-DEL-003',
         reply.error ? 'pass' : 'fail',
@@ -572,7 +633,7 @@ export class DataRules implements Rules, Existence {
     if (user !== undefined) this.user(user).tokenChanges--;
     if (typeof old !== 'string') return;
     const replacedAt = this.replacedTokens.get(old);
-    if (replacedAt !== undefined && replacedAt < req.sentAt)
+    if (replacedAt !== undefined && replacedAt < req.sentOrd)
       ctx.observe(
         'UM-IOTA-002',
         reply.error ? 'pass' : 'fail',
@@ -581,7 +642,7 @@ export class DataRules implements Rules, Existence {
         { expected: 'an error reply: the new token is the one that works' },
       );
     const known = req.notes.token as { value: string; at: number } | undefined;
-    if (known && known.at < req.sentAt && known.value !== old && replacedAt === undefined)
+    if (known && known.at < req.sentOrd && known.value !== old && replacedAt === undefined)
       ctx.observe(
         'UM-IOTA-003',
         reply.error ? 'pass' : 'fail',
@@ -590,9 +651,9 @@ export class DataRules implements Rules, Existence {
         { expected: 'an error reply' },
       );
     if (reply.error || typeof fresh !== 'string') return;
-    cap(this.replacedTokens.set(old, reply.at));
+    cap(this.replacedTokens.set(old, req.repliedOrd ?? 0));
     if (user !== undefined) {
-      this.user(user).token = { value: fresh, at: reply.at };
+      this.user(user).token = { value: fresh, at: req.repliedOrd ?? 0 };
       cap(this.tokenOwners.set(fresh, user));
     }
   }

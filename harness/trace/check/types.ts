@@ -44,12 +44,15 @@ export interface Req {
   readonly sender: unknown;
   readonly conn: Conn;
   readonly sentAt: number;
+  /** Position in the trace (times tie at a millisecond; the record order does not). */
+  readonly sentOrd: number;
   readonly seq: number;
   /** Sent before the Omikron answered the challenge: must not be served (SES-005). */
   readonly beforeAuth: boolean;
   /** Sent after the Omega refused the handshake: must not be served (SES-003 / SES-004). */
   readonly afterRefusal?: 'SES-003' | 'SES-004';
   repliedAt?: number;
+  repliedOrd?: number;
   replyType?: string;
   reply?: Json;
   /** Per-rule notes taken when the request was sent (e.g. the identification state). */
