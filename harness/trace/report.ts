@@ -78,6 +78,7 @@ export function traceReport(p: TraceReportInput): RunReport {
           s.firstTime !== undefined && s.lastTime !== undefined ? Math.round(s.lastTime - s.firstTime) : 0,
         fromStart: p.checker.fromStart,
         replyBoundMs: p.checker.replyBoundMs,
+        maxInFlight: p.checker.maxInFlight,
         ...p.figures,
       },
     },

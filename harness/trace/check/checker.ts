@@ -45,6 +45,8 @@ export class TraceChecker implements CheckContext {
   readonly data = new DataRules();
   private readonly rules: Rules[];
   private frames = 0;
+  /** The most requests seen in flight on one connection (ENV-005 needs 100). */
+  maxInFlight = 0;
   /** Records fed so far: the order of everything in the trace. */
   private ord = 0;
   private readonly closedOrder: string[] = [];
@@ -225,6 +227,7 @@ export class TraceChecker implements CheckContext {
     if (!optionalReply(cls.op)) {
       c.inFlight++;
       if (c.inFlight >= BURST) c.burst = true;
+      if (c.inFlight > this.maxInFlight) this.maxInFlight = c.inFlight;
     }
     // A malformed envelope (sender, receiver or data of the wrong type) is judged for its id echo only;
     // the data rules still see it, in case the Omega applied it anyway.
@@ -434,6 +437,16 @@ export class TraceChecker implements CheckContext {
     // Closed connections are kept for the identification checks (IDN-*-003), up to a bound.
     this.closedOrder.push(c.name);
     if (this.closedOrder.length > CLOSED_KEPT) this.conns.delete(this.closedOrder.shift()!);
+    if (c.badPending && at - c.badPending.at > this.replyBoundMs) {
+      this.observe(
+        c.badPending.requirement,
+        'fail',
+        `${c.badPending.what}: no error reply and no close within ${this.replyBoundMs} ms`,
+        { conn: c, at },
+        { expected: 'an error reply or a clean close' },
+      );
+      c.badPending = undefined;
+    }
     if (c.badPending && by === 'omega') {
       const clean = code !== undefined && code !== 1006;
       this.observe(

@@ -555,13 +555,20 @@ export class DataRules implements Rules, Existence {
     const actual = rec[f];
     for (const w of refused) {
       const g = w.req.notes.guard as { key: string; condition: string } | undefined;
-      if (!g || !/^00[1-5]$/.test(g.condition)) continue;
+      // Refused for a reason the trace shows: unidentified (IDN-*-001..005) or a wrong reset token.
+      const id =
+        g && /^00[1-5]$/.test(g.condition)
+          ? `IDN-${g.key}-${g.condition}`
+          : w.req.notes.wrongToken === true
+            ? 'UM-IOTA-003'
+            : undefined;
+      if (!id) continue;
       // No baseline at all: only a value the user could not have had otherwise (not empty, not its username).
       if (expected === undefined && (w.fields[f] === '' || w.fields[f] === rec.username)) continue;
       const applied = actual === w.fields[f] && actual !== expected;
       if (applied || actual === expected || (expected === undefined && actual !== w.fields[f]))
         ctx.observe(
-          `IDN-${g.key}-${g.condition}`,
+          id,
           applied ? 'fail' : 'pass',
           `${f} of user ${user} after ${w.req.type} was refused: ${applied ? 'the refused value was stored' : 'unchanged'}`,
           where,
@@ -642,7 +649,10 @@ export class DataRules implements Rules, Existence {
         { expected: 'an error reply: the new token is the one that works' },
       );
     const known = req.notes.token as { value: string; at: number } | undefined;
-    if (known && known.at < req.sentOrd && known.value !== old && replacedAt === undefined)
+    const wrong =
+      known !== undefined && known.at < req.sentOrd && known.value !== old && replacedAt === undefined;
+    if (wrong) req.notes.wrongToken = true;
+    if (wrong)
       ctx.observe(
         'UM-IOTA-003',
         reply.error ? 'pass' : 'fail',
