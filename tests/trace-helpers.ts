@@ -21,6 +21,8 @@ export async function throughProxy(o: {
   variant?: string;
   dialect: Dialect;
   args: readonly string[];
+  /** The live check's reply bound (default 10 s; below the suite's 5 s wait to see a hang). */
+  replyBoundMs?: number;
 }): Promise<ProxiedRun> {
   const identities = fixtureIdentities();
   const omega = await ReferenceOmega.start({
@@ -38,7 +40,13 @@ export async function throughProxy(o: {
     tracePath,
     reportDir: dir,
     reportEveryMs: 60_000,
-    check: { dialect: o.dialect, fromStart: true, replyBoundMs: 10_000, identities, level: 'must' },
+    check: {
+      dialect: o.dialect,
+      fromStart: true,
+      replyBoundMs: o.replyBoundMs ?? 10_000,
+      identities,
+      level: 'must',
+    },
   });
   try {
     const suite = await runCli(
