@@ -555,13 +555,15 @@ export class DataRules implements Rules, Existence {
     const actual = rec[f];
     for (const w of refused) {
       const g = w.req.notes.guard as { key: string; condition: string } | undefined;
-      // Refused for a reason the trace shows: unidentified (IDN-*-001..005) or a wrong reset token.
+      // Refused for a reason the trace shows: unidentified (IDN-*-001..005), a wrong reset token, malformed.
       const id =
         g && /^00[1-5]$/.test(g.condition)
           ? `IDN-${g.key}-${g.condition}`
           : w.req.notes.wrongToken === true
             ? 'UM-IOTA-003'
-            : undefined;
+            : typeof w.req.notes.malformed === 'string'
+              ? 'BAD-005'
+              : undefined;
       if (!id) continue;
       // No baseline at all: only a value the user could not have had otherwise (not empty, not its username).
       if (expected === undefined && (w.fields[f] === '' || w.fields[f] === rec.username)) continue;
