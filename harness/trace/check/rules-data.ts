@@ -3,6 +3,7 @@
 // fields (ENC-001), and the dialect probe. Every comparison needs the writes before a read to be
 // ordered and none concurrent with it; otherwise the read is not judged.
 import type { Dialect } from '../../protocol/dialect.ts';
+import { requestDataSchema } from '../../protocol/schemas.ts';
 import type { Existence } from './rules-session.ts';
 import type { CheckContext, Reply, Req, Rules } from './types.ts';
 import type { Json } from './wire.ts';
@@ -47,7 +48,9 @@ function reencoded(expected: unknown, actual: unknown): boolean {
   if (typeof expected !== 'string' || typeof actual !== 'string') return false;
   const bytes = Buffer.from(expected, 'base64');
   return (
-    actual === bytes.toString('utf8') || (actual !== expected && Buffer.from(actual, 'base64').equals(bytes))
+    actual === bytes.toString('utf8') ||
+    actual === bytes.toString('latin1') ||
+    (actual !== expected && Buffer.from(actual, 'base64').equals(bytes))
   );
 }
 
@@ -121,6 +124,8 @@ export class DataRules implements Rules, Existence {
         for (const f of USER_TEXT) if (typeof d[f] === 'string') fields[f] = d[f];
         const w: Write = { req, fields, source: 'change' };
         req.notes.write = w;
+        // Invalid by the message table (limits included): refused, it must have changed nothing (BAD-005).
+        if (!requestDataSchema('changeUser', 'seed').safeParse(d).success) req.notes.invalid = true;
         this.write(d.user_id, w);
         return;
       }
@@ -561,7 +566,7 @@ export class DataRules implements Rules, Existence {
           ? `IDN-${g.key}-${g.condition}`
           : w.req.notes.wrongToken === true
             ? 'UM-IOTA-003'
-            : typeof w.req.notes.malformed === 'string'
+            : typeof w.req.notes.malformed === 'string' || w.req.notes.invalid === true
               ? 'BAD-005'
               : undefined;
       if (!id) continue;
