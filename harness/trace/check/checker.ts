@@ -27,6 +27,8 @@ const RECENT = 12;
 const ANSWERED_KEEP_MS = 60_000;
 const BURST = 100;
 const CLOSED_KEPT = 10_000;
+/** A connection idle this long between requests ends a burst. */
+const BURST_GAP_MS = 20;
 
 export interface CheckerSummary {
   readonly frames: number;
@@ -124,6 +126,8 @@ export class TraceChecker implements CheckContext {
         idlessReplies: 0,
         inFlight: 0,
         burst: false,
+        sinceIdle: 0,
+        idleAt: Number.NEGATIVE_INFINITY,
         envFailures: 0,
         seq: 0,
         recent: [],
@@ -225,8 +229,12 @@ export class TraceChecker implements CheckContext {
     c.answered.delete(id);
     c.pending.set(id, req);
     if (!optionalReply(cls.op)) {
+      // A burst: requests sent one after another without the connection going idle (some replies may
+      // overtake later requests at the recorder, so in flight at one instant undercounts it).
+      if (c.inFlight === 0 && at - c.idleAt > BURST_GAP_MS) c.sinceIdle = 0;
       c.inFlight++;
-      if (c.inFlight >= BURST) c.burst = true;
+      c.sinceIdle++;
+      if (c.sinceIdle >= BURST) c.burst = true;
       if (c.inFlight > this.maxInFlight) this.maxInFlight = c.inFlight;
     }
     // A malformed envelope (sender, receiver or data of the wrong type) is judged for its id echo only;
@@ -371,7 +379,7 @@ export class TraceChecker implements CheckContext {
 
   private correlated(c: Conn, req: Req, reply: Reply): void {
     c.pending.delete(req.id);
-    if (!optionalReply(req.op)) c.inFlight--;
+    if (!optionalReply(req.op) && --c.inFlight === 0) c.idleAt = reply.at;
     c.answered.set(req.id, { type: req.type, op: req.op, at: reply.at });
     req.repliedAt = reply.at;
     req.repliedOrd = this.ord;

@@ -24,8 +24,12 @@ export interface Conn {
   idlessSent: number;
   idlessReplies: number;
   inFlight: number;
-  /** 100 or more requests were in flight at once on this connection (ENV-005 exercised). */
+  /** 100 or more requests were sent without the connection going idle (ENV-005 exercised). */
   burst: boolean;
+  /** Requests sent since the connection last had none in flight. */
+  sinceIdle: number;
+  /** When the last request in flight was answered. */
+  idleAt: number;
   /** ENV-001..003 failures seen on this connection (ENV-005 judges a burst by them). */
   envFailures: number;
   /** Bad input sent and not yet answered by an id-less error or a close. */
