@@ -1,4 +1,4 @@
-// npm run bench [-- --only certify,overhead,startup,properties,load,alternatives,mutants,regression --runs N]
+// npm run bench [-- --only certify,overhead,startup,properties,load,alternatives,mutants,regression,trace --runs N]
 // The suite's own speed, medians of several runs, as a compact table; results in reports/out/bench.json.
 // Not a test: it asserts nothing. Times mean little on a busy machine: the load average is printed.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ const SECTIONS = [
   'alternatives',
   'mutants',
   'regression',
+  'trace',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -151,6 +152,7 @@ if (want('mutants')) {
       `once; exit ${m.exitCode}${m.score ? `; caught ${m.score.caught}/${m.score.total}` : ''}${m.runTimeSumMs ? `; ${secs(m.runTimeSumMs)} of runs` : ''}`,
     ]);
 }
+if (want('trace')) rows.push(...(await (await import('./trace.ts')).traceSection(runs, results)));
 
 if (want('regression')) {
   note('(7) regression checks: a 500-sequence differential run, a baseline comparison');

@@ -36,7 +36,12 @@ export function renderConsole(report: RunReport, opts: ConsoleOptions): string {
   const width = Math.max(0, ...listed.map(({ r }) => r.id.length));
   for (const { r, s } of listed.slice(0, MAX_LISTED)) {
     const m = MARK[s];
-    const what = s === 'failure' && r.verdict === 'non-strict' ? 'non-strict' : m.word;
+    const what =
+      s === 'failure' && r.verdict === 'non-strict'
+        ? 'non-strict'
+        : r.verdict === 'not-observed' || r.verdict === 'inconclusive'
+          ? r.verdict.replace('-', ' ')
+          : m.word;
     lines.push(
       `  ${paint(m.color, m.mark)} ${oneLine(r.id, 24).padEnd(width)}  ${r.level.padEnd(6)}  ${paint(m.color, what.padEnd(12))}  ${oneLine(r.summary, 110)}`,
     );
@@ -51,6 +56,8 @@ export function renderConsole(report: RunReport, opts: ConsoleOptions): string {
     `${n('failed')} failed`,
     `${n('non-strict')} non-strict`,
     `${n('not-verified')} not verified`,
+    `${n('not-observed')} not observed`,
+    `${n('inconclusive')} inconclusive`,
     `${n('informational')} informational`,
     `${n('expected-failure')} expected failure(s)`,
     `${n('not-applicable')} not applicable`,

@@ -67,6 +67,8 @@ const VERDICT_WORD: Record<string, string> = {
   'not-verified': 'not verified',
   'expected-failure': 'expected failure',
   'not-applicable': 'not applicable',
+  'not-observed': 'not observed',
+  inconclusive: 'inconclusive',
 };
 const word = (v: string) => VERDICT_WORD[v] ?? v;
 
@@ -81,6 +83,8 @@ const GLOSSARY: [string, string][] = [
   ['not verified', 'could not be checked against this target (for example no clock control); not a pass.'],
   ['expected failure', 'failed, but listed with a reason in the expected-failures file.'],
   ['not applicable', 'belongs to the other dialect.'],
+  ['not observed', 'check-trace: the trace never exercised it; not a pass.'],
+  ['inconclusive', 'check-trace: the trace cannot tell (history before its first frame); not a pass.'],
   ['flaky', 'repeated runs (--repeat) disagreed; never a pass.'],
 ];
 

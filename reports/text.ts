@@ -9,7 +9,7 @@ export const REPORT_FILES = { json: 'report.json', junit: 'junit.xml', html: 're
  * - failure: failed, or non-strict when the run is at level SHOULD;
  * - flaky: runs disagreed (never a pass, whatever the verdict);
  * - non-strict: a SHOULD missed in a run at level MUST (reported, not counted as a failure);
- * - skipped: not verified (not a pass either);
+ * - skipped: not verified, not observed or inconclusive (not a pass either);
  * - ok: passed, informational, expected failure, not applicable.
  */
 export type Standing = 'failure' | 'flaky' | 'non-strict' | 'skipped' | 'ok';
@@ -18,7 +18,8 @@ export function standing(r: RequirementResult, level: RunReport['level']): Stand
   if (r.stability === 'flaky') return 'flaky';
   if (r.verdict === 'failed') return 'failure';
   if (r.verdict === 'non-strict') return level === 'should' ? 'failure' : 'non-strict';
-  if (r.verdict === 'not-verified') return 'skipped';
+  if (r.verdict === 'not-verified' || r.verdict === 'not-observed' || r.verdict === 'inconclusive')
+    return 'skipped';
   return 'ok';
 }
 

@@ -28,6 +28,7 @@ import { deadlineIn, type RunDeadline } from '../run/watch.ts';
 import { checkBaseline, loadBaseline } from '../baseline/load.ts';
 import { onStopSignal, publish, publishSync, RunTracker, type TargetPlan } from './early-end.ts';
 import type { CliOptions } from './options.ts';
+import { withTranscriptTrace } from '../trace/from-transcript.ts';
 
 interface Plan extends TargetPlan {
   launch(): Promise<LaunchedTarget>;
@@ -314,7 +315,9 @@ export async function certifyCommand(
     });
     let report: RunReport;
     try {
-      report = await runPlan(plan, opts, identities, expected, sink, tracker, deadline);
+      report = await withTranscriptTrace(opts.trace, plan.reportDir, () =>
+        runPlan(plan, opts, identities, expected, sink, tracker, deadline),
+      );
     } catch (e) {
       report =
         e instanceof DialectProbeError

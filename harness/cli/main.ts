@@ -39,6 +39,8 @@ async function reportEarlyEnd(argv: readonly string[], e: unknown, sink: EventSi
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'check-trace') return (await import('../trace/cli.ts')).checkTraceCommand(argv.slice(1));
+  if (argv[0] === 'proxy') return (await import('../proxy/cli.ts')).proxyCommand(argv.slice(1));
   let opts: CliOptions;
   try {
     opts = parseOptions(argv);

@@ -57,6 +57,8 @@ export interface CliOptions {
   readonly expectedFailures?: string;
   readonly writeExpectedFailures?: string;
   readonly repeat: number;
+  /** --trace: the scenarios' frames as REPORT-DIR/trace.jsonl (check-trace's format). */
+  readonly trace: boolean;
   readonly level: 'must' | 'should';
   readonly requireComplete: boolean;
   readonly clock: ClockChoice;
@@ -107,6 +109,7 @@ const spec = {
   'expected-failures': { type: 'string' },
   'write-expected-failures': { type: 'string' },
   repeat: { type: 'string' },
+  trace: { type: 'boolean' },
   level: { type: 'string' },
   'require-complete': { type: 'boolean' },
   clock: { type: 'string' },
@@ -251,6 +254,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
       ? { writeExpectedFailures: v['write-expected-failures'] }
       : {}),
     repeat: int('repeat', v.repeat, DEFAULTS.repeat, 1),
+    trace: v.trace ?? false,
     level,
     requireComplete: v['require-complete'] ?? false,
     clock,
@@ -276,6 +280,8 @@ Usage:
   omega-conformance identities              print OMEGA_TRUSTED_OMIKRONS for the identities in use
   omega-conformance identities --generate FILE [--id N]   write a fresh Omikron identity
   omega-conformance asyncapi --dialect seed|tensamin [--path PATH]   print the protocol as an AsyncAPI 3.0 document
+  omega-conformance check-trace FILE... [options]   check recorded traffic, sending nothing (check-trace --help)
+  omega-conformance proxy --listen HOST:PORT --upstream ws[s]://...   relay, record and check live (proxy --help)
 
 Targets (at most one):
   --url ws[s]://HOST:PORT/PATH     a running server. It creates and deletes users: never production.
@@ -326,6 +332,7 @@ Verdict and reports:
   --expected-failures FILE         JSON [{"id","reason","until"?}]: known failures; stale or expired entries fail the run
   --write-expected-failures FILE   write that file from this run's failures
   --report-dir DIR                 report.json, junit.xml, report.html (default ${DEFAULTS.reportDir})
+  --trace                          also write the scenarios' frames as trace.jsonl there (see check-trace)
   --quiet                          no progress; --json-lines: one JSON event per line on stdout
 
 Exit codes: 0 conformant at the chosen level (partial when requirements were not verified),

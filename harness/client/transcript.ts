@@ -44,6 +44,8 @@ class Entry implements TranscriptEntry {
 
 export class Transcript {
   private readonly started = performance.now();
+  /** Wall-clock time of the start (epoch ms): entries' `t` counts from it (trace export). */
+  readonly startedAt = Date.now();
   readonly entries: TranscriptEntry[] = [];
 
   constructor(private readonly limit = 2000) {}

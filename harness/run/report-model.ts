@@ -10,7 +10,7 @@ export const REPORT_SCHEMA_VERSION = '1.1.0';
 /** One recorded check (harness/verdict/checks.ts CheckRecord is inferred from this: one definition). */
 export const checkSchema = z.object({
   requirement: z.string(),
-  outcome: z.enum(['pass', 'fail', 'info', 'not-verified']),
+  outcome: z.enum(['pass', 'fail', 'info', 'not-verified', 'inconclusive']),
   /** What was checked, in a sentence a vendor understands. */
   message: z.string(),
   expected: z.string().optional(),
@@ -55,7 +55,7 @@ export const runReportSchema = z.object({
   target: z.object({
     label: z.string(),
     url: z.string(),
-    kind: z.enum(['embedded', 'url', 'command', 'image']),
+    kind: z.enum(['embedded', 'url', 'command', 'image', 'trace']),
     /** sha256 over the target's configuration (url, dialect, identities' public keys, clock kind, variant). */
     configHash: z.string(),
     clock: z.string(),

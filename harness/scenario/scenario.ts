@@ -3,6 +3,7 @@
 import { test } from 'vitest';
 import type { Dialect } from '../protocol/dialect.ts';
 import { type RequirementId, requirement } from '../spec/requirements.ts';
+import { appendScenarioTrace, TRACE_PARTS_ENV } from '../trace/from-transcript.ts';
 import { ScenarioContext } from './context.ts';
 import { currentTarget } from './target.ts';
 
@@ -63,6 +64,8 @@ export function scenario(
       }
     } finally {
       await t.closeAll();
+      const traceParts = process.env[TRACE_PARTS_ENV];
+      if (traceParts) appendScenarioTrace(traceParts, title, t.transcript);
       task.meta.checks = t.checks;
       if (Object.keys(t.figures).length > 0) task.meta.figures = t.figures;
     }

@@ -11,6 +11,9 @@ export const VERDICTS = [
   'not-verified',
   'expected-failure',
   'not-applicable',
+  // check-trace (passive checking): the trace never exercised it / could not tell. Never a pass.
+  'not-observed',
+  'inconclusive',
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 export type Stability = 'stable' | 'flaky' | 'broken';
