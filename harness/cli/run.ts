@@ -4,8 +4,16 @@
 import { exitNow } from '../run/exit.ts';
 import { main } from './main.ts';
 
-// Interrupted (Ctrl-C, a CI job's timeout): the servers this run started go with it.
-process.once('SIGINT', () => exitNow(130));
-process.once('SIGTERM', () => exitNow(143));
+// Interrupted (Ctrl-C, a CI job's timeout): the servers this run started go with it. A command that
+// handles the signal itself (the proxy writes its reports, a certification its error report) is left
+// to do so; a second signal, once its own handler is gone, ends the process here.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  process.on(signal, () => {
+    if (process.listenerCount(signal) === 1) exitNow(code);
+  });
+}
 
 exitNow(await main(process.argv.slice(2)));

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import type { Dialect } from '../protocol/dialect.ts';
 import { type Model, modelCommands, type Real, runModel } from '../properties/model/commands.ts';
-import { Coverage } from '../properties/runner.ts';
+import { Coverage, PropertyFailure } from '../properties/runner.ts';
 import type { ScenarioContext } from '../scenario/context.ts';
 
 export type Sequence = Iterable<fc.AsyncCommand<Model, Real>>;
@@ -52,8 +52,16 @@ export async function runSequence(target: SequenceTarget, seq: Sequence, hooks: 
       run: async (m, r) => {
         if (!(await hooks.before(i, c.toString()))) return;
         const earlier = r.failure;
+        const recorded = target.t.checks.length;
         await c.run(m, r);
-        const failure = earlier === null ? r.failure : null;
+        // A SHOULD the step broke is recorded, not thrown (the model follows the server): judged too.
+        const should = target.t.checks.slice(recorded).find((x) => x.outcome === 'fail');
+        const failure =
+          earlier === null && r.failure !== null
+            ? r.failure
+            : should !== undefined
+              ? new PropertyFailure(should.requirement, should.message)
+              : null;
         if (failure !== null) judged = true;
         await hooks.after(i, { failure, issued: m.regs.map((g) => g.id) });
       },
