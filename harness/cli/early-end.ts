@@ -148,7 +148,7 @@ export function onStopSignal(onStop: (e: RunStoppedError) => void): () => void {
 }
 
 /** Subcommands and options that ask for no certification: no report for them. */
-const NOT_A_RUN = new Set(['identities', 'asyncapi', '--help', '-h', '--version', '-v', '--list']);
+const NOT_A_RUN = new Set(['identities', 'asyncapi', 'compare', '--help', '-h', '--version', '-v', '--list']);
 
 /**
  * Before the options are understood (a bad option) or before any target was planned: reports in the
