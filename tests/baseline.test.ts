@@ -16,7 +16,7 @@ import {
 import { BaselineError, checkBaseline, loadBaseline, parseReport } from '../harness/baseline/load.ts';
 import { outcomeWithBaseline } from '../harness/baseline/outcome.ts';
 import { renderBaselineText } from '../harness/baseline/text.ts';
-import { type RunReport, runReportSchema } from '../harness/run/report-model.ts';
+import { REPORT_SCHEMA_VERSION, type RunReport, runReportSchema } from '../harness/run/report-model.ts';
 import type { RequirementVerdict } from '../harness/verdict/verdicts.ts';
 import { renderConsole } from '../reports/console.ts';
 import { renderHtml } from '../reports/html.ts';
@@ -172,7 +172,7 @@ function reportWith(verdicts: RequirementVerdict[], baselineReqs: ComparableRequ
     problems: [],
   });
   return runReportSchema.parse({
-    schemaVersion: '1.0.0',
+    schemaVersion: REPORT_SCHEMA_VERSION,
     suite: { name: 'omega-conformance', version: '0.1.0' },
     startedAt: '2026-11-27T11:00:00.000Z',
     durationMs: 10,
