@@ -49,20 +49,6 @@ export async function newIota(o: OmikronSession): Promise<IotaFixture> {
   return { iotaId, publicKey };
 }
 
-export function userData(
-  t: ScenarioContext,
-  userId: number,
-  iota: IotaFixture,
-): Omit<UserFixture, 'userId'> & { user_id: number } {
-  return {
-    user_id: userId,
-    username: t.uniqueName(),
-    publicKey: freshPublicKey(),
-    iotaId: iota.iotaId,
-    resetToken: t.token(),
-  };
-}
-
 export function completeUserRequest(u: {
   userId: number;
   username: string;
