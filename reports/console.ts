@@ -73,7 +73,9 @@ export function renderConsole(report: RunReport, opts: ConsoleOptions): string {
   const outcome = paint(`1;${color}`, report.outcome.toUpperCase());
   const why =
     report.outcome === 'error'
-      ? ': the run ended early, no requirement was judged:'
+      ? report.requirements.length === 0
+        ? ': the run ended early, no requirement was judged:'
+        : ': the run was stopped before its scenarios ended:'
       : report.outcome === 'partial'
         ? ': nothing failed, but MUST/SHOULD requirements were not verified'
         : report.problems.length > 0

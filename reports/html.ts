@@ -217,7 +217,11 @@ function headline(report: RunReport, notVerified: readonly RequirementResult[]):
     return `Partial: nothing failed at level ${lvl}, but ${notVerified.length} MUST/SHOULD requirement(s) could not be verified against this target.`;
   }
   if (report.error) {
-    return `The run ended early (exit code ${report.exitCode}): ${report.error.message}. No requirement was judged.`;
+    return `The run ended early (exit code ${report.exitCode}): ${report.error.message}. ${
+      report.requirements.length === 0
+        ? 'No requirement was judged.'
+        : 'What it checked before is judged below; what it did not reach is not verified.'
+    }`;
   }
   const n = report.problems.length;
   return `Failed at level ${lvl}: ${n} problem${n === 1 ? '' : 's'}, listed below.`;
@@ -278,9 +282,12 @@ function problems(report: RunReport, notVerified: readonly RequirementResult[]):
       ),
     );
   }
-  if (report.error) return runError(report.error);
   const title = report.outcome === 'failed' ? 'Why the run failed' : 'Why the run is not a full pass';
-  return h`<section class="problems o-${report.outcome}" id="problems"><h2>${title}</h2><ul>${items}</ul></section>`;
+  if (report.error && report.requirements.length === 0) return runError(report.error);
+  // A stopped run judged what it reached: the reason (id "problems"), then its problems.
+  const id = report.error ? 'run-problems' : 'problems';
+  const list = h`<section class="problems o-${report.outcome}" id="${id}"><h2>${title}</h2><ul>${items}</ul></section>`;
+  return report.error ? h`${runError(report.error)}${list}` : list;
 }
 
 /** Why the run could not start or was stopped: the plain words, what to try, the raw error, how far it got. */

@@ -159,14 +159,18 @@ export function renderJunit(report: RunReport): string {
   });
   const name = `omega-conformance ${report.target.label} (${report.dialect.name})`;
   // A run can fail with no requirement failing (a stale expected failure, a coverage gap, the suite's
-  // own error): CI must see red in JUnit too, so such a run gets one erroring test case.
-  const runError = report.error !== undefined || (report.exitCode !== 0 && all.failures === 0);
+  // own error): CI must see red in JUnit too, so such a run gets one erroring test case. So does a run
+  // its bound stopped (report.stopped, exit 2), failed requirements or not (issue 15: a stopped run).
+  const runError =
+    report.error !== undefined ||
+    report.stopped !== undefined ||
+    (report.exitCode !== 0 && all.failures === 0);
   const runSuite = report.error
     ? errorSuite(report, report.error)
     : runError
       ? [
           `  <testsuite name="run" tests="1" failures="0" errors="1" skipped="0" time="0" timestamp="${xmlAttr(report.startedAt)}">`,
-          `    <testcase classname="run" name="run problems"><error message="${xmlAttr(report.problems[0] ?? `exit code ${report.exitCode}`)}">${xmlText(report.problems.join('\n'))}</error></testcase>`,
+          `    <testcase classname="run" name="${report.stopped ? `run ended early: ${report.stopped.kind}` : 'run problems'}"><error ${report.stopped ? `type="${xmlAttr(report.stopped.kind)}" ` : ''}message="${xmlAttr(report.problems[0] ?? `exit code ${report.exitCode}`)}">${xmlText(report.problems.join('\n'))}</error></testcase>`,
           '  </testsuite>',
         ]
       : [];

@@ -59,11 +59,11 @@ scenario(
     const replies: { where: string; reply: Reply }[] = [];
     for (let i = 0; i < 10; i++)
       replies.push({ where: 'sequential', reply: await o0.call('getRegister', {}) });
-    const burst = await Promise.all(Array.from({ length: 40 }, () => o0.callConcurrent('getRegister', {})));
+    const burst = await Promise.all(Array.from({ length: 40 }, () => o0.call('getRegister', {})));
     replies.push(...burst.map((reply) => ({ where: 'in flight on one connection', reply })));
     const [on0, on1] = await Promise.all([
-      Promise.all(Array.from({ length: 30 }, () => o0.callConcurrent('getRegister', {}))),
-      Promise.all(Array.from({ length: 30 }, () => o1.callConcurrent('getRegister', {}))),
+      Promise.all(Array.from({ length: 30 }, () => o0.call('getRegister', {}))),
+      Promise.all(Array.from({ length: 30 }, () => o1.call('getRegister', {}))),
     ]);
     replies.push(...on0.map((reply) => ({ where: `on ${o0.label}, concurrently with ${o1.label}`, reply })));
     replies.push(...on1.map((reply) => ({ where: `on ${o1.label}, concurrently with ${o0.label}`, reply })));

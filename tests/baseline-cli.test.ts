@@ -118,5 +118,7 @@ describe('compare OLD.json NEW.json', () => {
     const usage = await runCli(['compare', 'only-one.json']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/compare takes two report\.json files/);
+    // compare is no certification: a usage error writes no report over one in --report-dir.
+    expect(existsSync(join(usage.dir, 'report.json'))).toBe(false);
   });
 });

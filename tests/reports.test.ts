@@ -394,6 +394,21 @@ describe('renderJunit', () => {
     expect(attr(/<testsuites [^>]*>/.exec(atShould)![0], 'failures')).toBe('3');
   });
 
+  it('a run its bound stopped has an erroring test case, failed requirements or not', () => {
+    const stopped = renderJunit({
+      ...report,
+      exitCode: 2,
+      problems: ['the run was stopped before its scenarios ended: the run deadline of 4 s passed'],
+      stopped: { kind: 'deadline', deadlineMs: 4000, message: 'the run deadline of 4 s passed' },
+    });
+    checkXml(stopped);
+    expect(stopped).toMatch(
+      /<testcase classname="run" name="run ended early: deadline"><error type="deadline" message="the run was stopped before its scenarios ended/,
+    );
+    const root = /<testsuites [^>]*>/.exec(stopped)![0];
+    expect([attr(root, 'failures'), attr(root, 'errors')]).toEqual(['2', '1']);
+  });
+
   it('stays well-formed whatever the server sends', () => {
     const nasty = `]]><![CDATA[x]]> </testcase> &bogus; \u0000\u0008\u000b\u000c\u001f\u007f\u0085\ud800 \uffff 🙂 "' \r\n\t`;
     const r = fixture();

@@ -1,6 +1,7 @@
 // The run's one bound (harness/run/watch.ts): which cause fires when, as data.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { deadlineIn, describeStop, RunWatch, type StopCause } from '../harness/run/watch.ts';
+import { wordsFor } from '../harness/failure/words.ts';
+import { deadlineIn, describeStop, RunWatch, type StopCause, stopReasonOf } from '../harness/run/watch.ts';
 
 let fired: StopCause | undefined;
 const watch = (w: RunWatch): RunWatch => {
@@ -54,5 +55,23 @@ describe('RunWatch', () => {
     w.dispose();
     await vi.advanceTimersByTimeAsync(10_000);
     expect(fired).toBeUndefined();
+  });
+});
+
+describe('stopReasonOf', () => {
+  it("gives report.json's error reason for each stop, in the words a stopped run is reported with", () => {
+    const deadline = stopReasonOf({ kind: 'deadline', deadlineMs: 600_000, scenario: 'long' });
+    expect(deadline).toEqual({ kind: 'stopped', by: 'deadline', boundMs: 600_000 });
+    expect(wordsFor(deadline).message).toBe('the run reached its deadline of 600 s and was stopped');
+    expect(stopReasonOf({ kind: 'no-progress', idleMs: 90_000 })).toEqual({
+      kind: 'stopped',
+      by: 'stall',
+      boundMs: 90_000,
+    });
+    expect(stopReasonOf({ kind: 'scenario-overran', scenario: 's', boundMs: 45_000 })).toEqual({
+      kind: 'stopped',
+      by: 'stall',
+      boundMs: 45_000,
+    });
   });
 });

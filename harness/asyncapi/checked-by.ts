@@ -19,7 +19,6 @@ export const OPERATION_CHECKS: Readonly<Record<OperationName, CheckedBy>> = {
       'UM-CHG-004',
       'UM-CHG-005',
       'UM-CHG-006',
-      'IDN-007',
       'ENC-002',
       'ENC-003',
       'ENC-005',
@@ -28,21 +27,30 @@ export const OPERATION_CHECKS: Readonly<Record<OperationName, CheckedBy>> = {
   changeIota: { areas: ['UM-IOTA'] },
   getRegister: { ids: ['UM-REG-001', 'UM-REG-002', 'UM-REG-003', 'UM-REG-011', 'ENC-004'] },
   completeUser: {
-    ids: ['UM-REG-004', 'UM-REG-005', 'UM-REG-006', 'UM-REG-008', 'UM-REG-009', 'UM-REG-010', 'UM-REG-012'],
+    ids: [
+      'UM-REG-004',
+      'UM-REG-005',
+      'UM-REG-006',
+      'UM-REG-008',
+      'UM-REG-009',
+      'UM-REG-010',
+      'UM-REG-011',
+      'UM-REG-012',
+    ],
   },
   completeIota: { ids: ['UM-REG-007', 'UM-TMO-004'] },
-  deleteUser: { ids: ['UM-DEL-001', 'UM-DEL-003', 'IDN-007'] },
+  deleteUser: { ids: ['UM-DEL-001', 'UM-DEL-003'] },
   deleteIota: { ids: ['UM-DEL-002', 'UM-DEL-004', 'EXT-003'] },
   completeIotaWithoutId: { ids: ['EXT-001'] },
   getIota: { ids: ['EXT-002', 'UM-DEL-004'] },
 };
 
-/** The guarded operations' identification checks (IDN-<op>-00n) and the timeout (completion within an hour). */
+/** The guarded operations' identification checks (IDN-<op>-00n, and IDN-007 for all four) and the timeout (completion within an hour). */
 const PREFIXES: Partial<Record<OperationName, readonly string[]>> = {
-  changeUser: ['IDN-CHG-'],
-  changeIota: ['IDN-IOTA-'],
-  deleteUser: ['IDN-DELU-'],
-  deleteIota: ['IDN-DELI-'],
+  changeUser: ['IDN-CHG-', 'IDN-007'],
+  changeIota: ['IDN-IOTA-', 'IDN-007'],
+  deleteUser: ['IDN-DELU-', 'IDN-007'],
+  deleteIota: ['IDN-DELI-', 'IDN-007'],
   completeUser: ['UM-TMO-001', 'UM-TMO-002', 'UM-TMO-003', 'UM-TMO-005'],
 };
 

@@ -200,8 +200,3 @@ export function baselineProblems(b: BaselineBlock): string[] {
     );
   return out;
 }
-
-/** Failures the baseline already had (reported, not failing the run), by id. */
-export function knownFailures(b: BaselineBlock | undefined): ReadonlyMap<string, RequirementChange> {
-  return new Map((b?.stillFailing ?? []).map((c) => [c.id, c]));
-}

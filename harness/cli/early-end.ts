@@ -118,8 +118,10 @@ function announce(
     reports: Object.values(written),
   });
   if (console.jsonLines) return written;
-  // An early end was already said in one line (the error event): only where the reports are.
-  if (report.error) process.stderr.write(`reports: ${written.html}, ${written.junit}, ${written.json}\n`);
+  // An early end was already said in one line (the error event): only where the reports are. A run
+  // stopped by its bound judged what it reached: the summary, as for any run.
+  if (report.error && report.requirements.length === 0)
+    process.stderr.write(`reports: ${written.html}, ${written.junit}, ${written.json}\n`);
   else
     process.stderr.write(
       `${renderConsole(report, { color: process.stderr.isTTY === true, reportDir: dir })}\n`,
@@ -146,7 +148,7 @@ export function onStopSignal(onStop: (e: RunStoppedError) => void): () => void {
 }
 
 /** Subcommands and options that ask for no certification: no report for them. */
-const NOT_A_RUN = new Set(['identities', 'asyncapi', '--help', '-h', '--version', '-v', '--list']);
+const NOT_A_RUN = new Set(['identities', 'asyncapi', 'compare', '--help', '-h', '--version', '-v', '--list']);
 
 /**
  * Before the options are understood (a bad option) or before any target was planned: reports in the

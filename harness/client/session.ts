@@ -165,11 +165,6 @@ export class OmikronSession {
     });
   }
 
-  /** @deprecated the same as call (every call is sent without waiting for earlier ones); kept for suites. */
-  callConcurrent(op: OperationName, data: Record<string, unknown>, opts: CallOptions = {}): Promise<Reply> {
-    return this.call(op, data, opts);
-  }
-
   envelope(type: string, data: Record<string, unknown> | undefined, opts: CallOptions = {}): Envelope {
     return {
       type,

@@ -1,6 +1,7 @@
 // The two targets of a differential run, launched from the command line's options: the first as a
 // certification would start it (--url, --command, --image, or the embedded reference and its
-// --reference-variant), the second from --against-url, --against-command or --against-image.
+// --reference-variant on its --reference-base), the second from --against-url, --against-command
+// or --against-image.
 import type { TlsOptions } from '../client/connection.ts';
 import type { ClockDescriptor } from '../clock/clock.ts';
 import type { AgainstTarget, CliOptions } from '../cli/options.ts';
@@ -15,7 +16,7 @@ type Where =
   | { readonly kind: 'url'; readonly url: string }
   | { readonly kind: 'command'; readonly command: string }
   | { readonly kind: 'image'; readonly image: string }
-  | { readonly kind: 'embedded'; readonly variant?: string };
+  | { readonly kind: 'embedded'; readonly variant?: string; readonly base?: string };
 
 const NO_CLOCK = (why: string): ClockDescriptor => ({ kind: 'none', reason: why });
 
@@ -74,7 +75,7 @@ function launch(
         }),
       );
     case 'embedded':
-      return launchEmbedded(dialect ?? 'seed', identities, { variant: where.variant });
+      return launchEmbedded(dialect ?? 'seed', identities, { variant: where.variant, base: where.base });
   }
 }
 
@@ -82,7 +83,11 @@ export function primaryWhere(opts: CliOptions): Where {
   if (opts.url !== undefined) return { kind: 'url', url: opts.url };
   if (opts.serverCommand !== undefined) return { kind: 'command', command: opts.serverCommand };
   if (opts.image !== undefined) return { kind: 'image', image: opts.image };
-  return { kind: 'embedded', ...(opts.referenceVariant ? { variant: opts.referenceVariant } : {}) };
+  return {
+    kind: 'embedded',
+    ...(opts.referenceVariant ? { variant: opts.referenceVariant } : {}),
+    ...(opts.referenceBase ? { base: opts.referenceBase } : {}),
+  };
 }
 
 export function againstWhere(a: AgainstTarget): Where {

@@ -1,6 +1,7 @@
 // One actor on a load connection: registers Iotas and users, reads its own and others' users,
 // announces and withdraws, changes fields and Iotas of announced users, deletes some. Sequential;
 // a connection runs several lanes at once, each owning its own principals.
+import { isErrorType } from '../protocol/messages.ts';
 import { freshPublicKey } from '../scenario/fixtures.ts';
 import type { LoadChannel } from './channel.ts';
 import type { Finding } from './findings.ts';
@@ -162,7 +163,7 @@ export class Lane {
   private async announceUser(u: LoadUser, on: boolean): Promise<boolean> {
     const kind = on ? 'userConnected' : 'userDisconnected';
     const { barrier, reply } = await this.ch.announce(kind, u.userId);
-    if (reply?.type.startsWith('error')) this.ch.noteRefused(kind, reply.type);
+    if (reply && isErrorType(reply.type)) this.ch.noteRefused(kind, reply.type);
     if (barrier.kind !== 'reply') return false;
     u.announced = on;
     return true;
@@ -171,7 +172,7 @@ export class Lane {
   private async announceIota(iota: LaneIota, on: boolean): Promise<boolean> {
     const kind = on ? 'iotaConnected' : 'iotaDisconnected';
     const { barrier, reply } = await this.ch.announce(kind, iota.iotaId);
-    if (reply?.type.startsWith('error')) this.ch.noteRefused(kind, reply.type);
+    if (reply && isErrorType(reply.type)) this.ch.noteRefused(kind, reply.type);
     if (barrier.kind !== 'reply') return false;
     iota.announced = on;
     return true;

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderConsole } from '../../reports/console.ts';
 import { EXIT } from '../run/outcome.ts';
+import { ownSignals } from '../run/exit.ts';
 import { newChecker, SHARED_SPEC, sharedOptions, type TraceCheckOptions } from '../trace/cli.ts';
 import { TRACE_FORMAT, TRACE_VERSION } from '../trace/format.ts';
 import { TraceWriter } from '../trace/writer.ts';
@@ -170,6 +171,7 @@ export async function proxyCommand(argv: readonly string[]): Promise<number> {
         resolve(code);
       });
     };
+    ownSignals(); // the entry point would exit at once: the reports are written first
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

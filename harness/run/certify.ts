@@ -15,7 +15,8 @@ import { outcomeOf } from './outcome.ts';
 import { REPORT_SCHEMA_VERSION, type RunReport } from './report-model.ts';
 import { runSuites } from './run-suites.ts';
 import { CODE_ROOT, SUITE_VERSION } from './version.ts';
-import { describeStop, type RunDeadline, type StopCause } from './watch.ts';
+import { describeStop, type RunDeadline, type StopCause, stopReasonOf } from './watch.ts';
+import { runErrorOf } from '../../reports/error-report.ts';
 import { type BaselineParam, baselineBlock } from '../baseline/apply.ts';
 import { outcomeWithBaseline } from '../baseline/outcome.ts';
 
@@ -247,10 +248,20 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
     runs: p.runs,
     repeat: p.repeat,
     level: p.level,
-    outcome: outcome.outcome,
+    // A stopped run ended early like one that could not start: outcome error, the reason in `error`
+    // (junit.xml's erroring test case), what it judged before the stop kept alongside.
+    outcome: stopped ? 'error' : outcome.outcome,
     exitCode: outcome.exitCode,
     problems: outcome.problems,
-    ...(stopped ? { stopped: { ...stopped, message: describeStop(stopped) } } : {}),
+    ...(stopped
+      ? {
+          stopped: { ...stopped, message: describeStop(stopped) },
+          error: runErrorOf(
+            { reason: stopReasonOf(stopped), raw: describeStop(stopped), opened: true },
+            'scenarios',
+          ),
+        }
+      : {}),
     counts,
     requirements: applied.verdicts.map((v) => ({
       id: v.id,

@@ -25,6 +25,18 @@ function runKills(): void {
   lastKills.clear();
 }
 
+let signalsOwned = false;
+
+/**
+ * A command that ends itself on SIGINT/SIGTERM (the proxy writes its reports first) takes the
+ * signals over from the entry point's immediate exit (harness/cli/run.ts).
+ */
+export function ownSignals(): void {
+  signalsOwned = true;
+}
+
+export const ownsSignals = (): boolean => signalsOwned;
+
 /** End the process now with this code: the registered kills run, nothing left open can hold it. */
 export function exitNow(code: number): never {
   runKills();

@@ -2,6 +2,7 @@
 // ends within its own vitest timeout plus a grace, the gaps between scenarios (loading a file, hooks)
 // are bounded, and the whole run ends by its deadline. When a bound passes, `stopped` settles with
 // the cause as data; the caller writes the reports, stops the target and exits 2.
+import type { StopReason } from '../failure/reason.ts';
 
 /** Why a run was stopped before its scenarios ended. */
 export type StopCause =
@@ -25,6 +26,13 @@ export function describeStop(c: StopCause): string {
 }
 
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
+
+/** The stop as report.json's `error.reason` (outcome error, like a run stopped by a signal). */
+export function stopReasonOf(c: StopCause): StopReason {
+  return c.kind === 'deadline'
+    ? { kind: 'stopped', by: 'deadline', boundMs: c.deadlineMs }
+    : { kind: 'stopped', by: 'stall', boundMs: c.kind === 'no-progress' ? c.idleMs : c.boundMs };
+}
 
 export interface RunDeadline {
   readonly at: number;

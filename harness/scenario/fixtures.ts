@@ -3,7 +3,7 @@
 import type { Reply } from '../client/connection.ts';
 import type { OmikronSession } from '../client/session.ts';
 import { generateRawKeyPair } from '../crypto/x448.ts';
-import type { Announcement } from '../protocol/messages.ts';
+import { type Announcement, isErrorType } from '../protocol/messages.ts';
 import { type ScenarioContext, SetupError, describeReply } from './context.ts';
 
 export interface IotaFixture {
@@ -44,23 +44,9 @@ export async function newIota(o: OmikronSession): Promise<IotaFixture> {
   const iotaId = await registerId(o);
   const publicKey = freshPublicKey();
   const reply = await o.call('completeIota', { iota_id: iotaId, public_key: publicKey });
-  if (reply.type.startsWith('error'))
+  if (isErrorType(reply.type))
     throw new SetupError(`setup: complete_register_iota answered ${describeReply(reply)}`);
   return { iotaId, publicKey };
-}
-
-export function userData(
-  t: ScenarioContext,
-  userId: number,
-  iota: IotaFixture,
-): Omit<UserFixture, 'userId'> & { user_id: number } {
-  return {
-    user_id: userId,
-    username: t.uniqueName(),
-    publicKey: freshPublicKey(),
-    iotaId: iota.iotaId,
-    resetToken: t.token(),
-  };
 }
 
 export function completeUserRequest(u: {
@@ -94,7 +80,7 @@ export async function newUser(
     resetToken: t.token(),
   };
   const reply = await o.call('completeUser', completeUserRequest(user));
-  if (reply.type.startsWith('error'))
+  if (isErrorType(reply.type))
     throw new SetupError(`setup: complete_register_user answered ${describeReply(reply)}`);
   return user;
 }
@@ -107,7 +93,7 @@ export async function announce(
   principal: number,
 ): Promise<Reply | null> {
   const reply = await o.announce(kind, principal);
-  if (reply?.type.startsWith('error')) {
+  if (reply !== null && isErrorType(reply.type)) {
     t.fail('ANN-001', `${kind} for ${principal} got the error ${describeReply(reply)}`, {
       expected: 'no reply or a non-error reply',
       actual: reply.frame,
@@ -129,7 +115,7 @@ export async function readUser(
 ): Promise<{ reply: Reply; record: Record<string, unknown> | null }> {
   const reply = await o.call('getUser', query);
   const record =
-    reply.type.startsWith('error') || typeof reply.data !== 'object' || reply.data === null
+    isErrorType(reply.type) || typeof reply.data !== 'object' || reply.data === null
       ? null
       : (reply.data as Record<string, unknown>);
   return { reply, record };

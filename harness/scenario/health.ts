@@ -10,18 +10,9 @@ export function markTargetDown(reason: string): void {
   down ??= reason;
 }
 
-export function targetDownReason(): string | null {
-  return down;
-}
-
 export function assertTargetUp(): void {
   if (down !== null)
     throw new TargetDownError(`the target stopped answering earlier in this run: ${down}`, down);
-}
-
-/** For the project's own tests, which run several targets in one process. */
-export function resetTargetHealth(): void {
-  down = null;
 }
 
 /** A fresh connection and a ping, briefly bounded: no answer marks the target down, naming `cause`. */

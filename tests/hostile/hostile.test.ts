@@ -210,7 +210,13 @@ describe('the run deadline', () => {
     expect(report.stopped?.kind).toBe('deadline');
     expect(report.stopped?.message).toMatch(/run deadline of 4 s passed/);
     expect(report.problems.join('\n')).toMatch(/the run was stopped before its scenarios ended/);
-    expect(r.file('junit.xml')).toContain('<testsuites');
+    // Issue 15: a stopped run ends like one that could not start (outcome error, the reason as data,
+    // one erroring test case in junit.xml), keeping what it judged before.
+    expect(report.outcome).toBe('error');
+    expect(report.error?.reason).toEqual({ kind: 'stopped', by: 'deadline', boundMs: deadlineMs });
+    expect(r.file('junit.xml')).toMatch(
+      /<testcase classname="run" name="run ended early: stopped"[^>]*><error /,
+    );
     expect(serverAlive(pidFile)).toBe(false);
   });
 });

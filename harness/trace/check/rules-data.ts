@@ -6,7 +6,7 @@ import type { Dialect } from '../../protocol/dialect.ts';
 import { requestDataSchema } from '../../protocol/schemas.ts';
 import type { Existence } from './rules-session.ts';
 import type { CheckContext, Reply, Req, Rules } from './types.ts';
-import type { Json } from './wire.ts';
+import { isErrorReply, type Json } from './wire.ts';
 
 const HOUR_MS = 3_600_000;
 /** Clock granularity the server may have (a register id in seconds): a margin, never a fail inside it. */
@@ -86,7 +86,7 @@ export class DataRules implements Rules, Existence {
     const id = Number(idText);
     if (kind === 'iota') return this.iotas.has(id);
     const u = this.users.get(id);
-    return u?.deletes.every((d) => d.replyType === undefined || d.replyType.startsWith('error')) === true;
+    return u?.deletes.every((d) => d.replyType === undefined || isErrorReply(d.replyType)) === true;
   }
 
   markExists(principal: string): void {
@@ -450,7 +450,7 @@ export class DataRules implements Rules, Existence {
     const u = this.users.get(user);
     if (!u) return undefined;
     const del = u.deletes.find(
-      (d) => d.replyType !== undefined && !d.replyType.startsWith('error') && before(d, r),
+      (d) => d.replyType !== undefined && !isErrorReply(d.replyType) && before(d, r),
     );
     if (!del) return undefined;
     // Registered again after the deletion (a reused register id): not judged here.
@@ -626,7 +626,7 @@ export class DataRules implements Rules, Existence {
     if (!isInt(user)) return;
     const u = this.user(user);
     const earlier = u.deletes.find(
-      (d) => d.replyType !== undefined && !d.replyType.startsWith('error') && before(d, req),
+      (d) => d.replyType !== undefined && !isErrorReply(d.replyType) && before(d, req),
     );
     if (earlier && !u.writes.some((w) => w.source === 'register' && w.req.sentOrd > earlier.sentOrd))
       ctx.observe(

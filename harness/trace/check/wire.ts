@@ -1,6 +1,6 @@
 // What one traced frame is: its JSON, and for a request from the Omikron, which operation it is.
 import type { Dialect } from '../../protocol/dialect.ts';
-import { type OperationName, operationSpec } from '../../protocol/messages.ts';
+import { isErrorType, type OperationName, operationSpec } from '../../protocol/messages.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -130,4 +130,4 @@ export function malformed(op: OperationName, dialect: Dialect, data: unknown): s
   return undefined;
 }
 
-export const isErrorReply = (type: string | undefined): boolean => type?.startsWith('error') === true;
+export const isErrorReply = (type: string | undefined): boolean => type !== undefined && isErrorType(type);
