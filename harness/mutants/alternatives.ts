@@ -77,7 +77,11 @@ const wanted = (name: string): boolean => !only || only.includes(name);
 const jobs: Job[] = [
   ...(wanted(EVERY_ALTERNATIVE) ? DIALECTS.map((dialect) => ({ subject: EVERY_ALTERNATIVE, dialect })) : []),
   ...ALTERNATIVES.filter((a) => wanted(a.name)).flatMap((a) =>
-    DIALECTS.filter((d) => appliesTo(a, d)).map((dialect) => ({ subject: a.name, dialect })),
+    DIALECTS.filter((d) => appliesTo(a, d)).map((dialect) => ({
+      subject: a.name,
+      dialect,
+      ...(a.boundMs === undefined ? {} : { boundMs: a.boundMs }),
+    })),
   ),
 ];
 

@@ -34,6 +34,8 @@ export interface Job {
   readonly scope?: 'all' | 'scripted' | 'split';
   /** The load profile (loadOnly variants). */
   readonly load?: LoadConfig;
+  /** This job's bound, when its subject is slow by choice (ConformantAlternative.boundMs). */
+  readonly boundMs?: number;
 }
 
 export type JobResult =
@@ -182,7 +184,8 @@ async function runJob(
   options: Required<Omit<PoolOptions, 'onDone' | 'concurrency'>>,
 ): Promise<JobResult> {
   const t0 = performance.now();
-  const deadline = t0 + options.boundMs;
+  const boundMs = job.boundMs ?? options.boundMs;
+  const deadline = t0 + boundMs;
   const files = suiteFiles();
   const output = { text: '' };
   const spec = (f: readonly string[] | undefined): CliRunSpec => ({
@@ -203,7 +206,7 @@ async function runJob(
   } catch (e) {
     const error =
       e instanceof BoundExceeded
-        ? `${jobLabel(job)} (${job.dialect}) stalled: no report within the per-run bound of ${Math.round(options.boundMs / 1000)} s; its processes were killed (not retried)`
+        ? `${jobLabel(job)} (${job.dialect}) stalled: no report within the per-run bound of ${Math.round(boundMs / 1000)} s; its processes were killed (not retried)`
         : (e as Error).message;
     return { job, ok: false, error, wallMs: wallMs(), stderrTail: tail(output.text) };
   }
