@@ -22,7 +22,7 @@ import { assess } from '../harness/mutants/assess.ts';
 import type { VariantOutcome } from '../harness/mutants/judge.ts';
 import { alternativeProblems } from '../harness/mutants/catalogue-check.ts';
 import { cliArgs, runResult } from '../harness/mutants/cli-run.ts';
-import { type JobResult, runPool } from '../harness/mutants/pool.ts';
+import { type JobResult, runPool, stallLine } from '../harness/mutants/pool.ts';
 import type { RunReport } from '../harness/run/report-model.ts';
 import { runCli } from './cli-helpers.ts';
 
@@ -186,7 +186,7 @@ describe('the runner', () => {
     );
   });
 
-  test('a stalled run fails naming its subject, is killed, and is not retried', async () => {
+  test('a stalled run is killed and run once more; stalling again fails it, naming its subject', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'omega-stall-'));
     const starts = join(dir, 'starts');
     // Stands in for the CLI: records each start, then never ends.
@@ -196,11 +196,13 @@ describe('the runner', () => {
       boundMs: 1500,
       command: [process.execPath, '-e', script, '--'],
     });
-    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(performance.now() - t0).toBeLessThan(15_000);
     expect(r!.ok).toBe(false);
     if (r!.ok) return;
-    expect(r!.error).toMatch(/some-variant on every-alternative \(seed\) stalled.*not retried/);
-    expect(readFileSync(starts, 'utf8')).toBe('x');
+    expect(r!.error).toMatch(/some-variant on every-alternative \(seed\) stalled/);
+    expect(r!.stalledFirst).toMatch(/some-variant on every-alternative \(seed\) stalled/);
+    expect(stallLine(r!)).toMatch(/the suite stalled on some-variant.*the second run failed too/);
+    expect(readFileSync(starts, 'utf8')).toBe('xx');
   });
 
   test('a run that ends without a report fails saying so', async () => {

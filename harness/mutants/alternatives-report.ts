@@ -36,6 +36,8 @@ export interface AlternativesReport {
   /** False verdicts of the suite that alternatives expose and that wait for their fix. */
   readonly known: readonly string[];
   readonly problems: readonly string[];
+  /** First runs that stalled and were run once more (the suite's own fault, reported). */
+  readonly stalls: readonly string[];
   readonly exitCode: number;
 }
 

@@ -19,7 +19,7 @@ import {
 } from './alternatives-report.ts';
 import { alternativeProblems as catalogueProblems } from './catalogue-check.ts';
 import { MUTANT_BOUND_MS, MUTANT_CONCURRENCY, MUTANT_SEED } from './config.ts';
-import { type Job, type JobResult, jobLabel, killAllChildren, runPool } from './pool.ts';
+import { type Job, type JobResult, jobLabel, killAllChildren, runPool, stallLine } from './pool.ts';
 import { writeJsonReport } from './report.ts';
 import { colour, plain, seconds } from './table.ts';
 
@@ -99,6 +99,8 @@ for (const p of catalogue) say(p);
 say(`alternatives: ${jobs.length} runs, ${concurrency} at a time, reply bound ${DEFAULTS.timeoutMs} ms`);
 const startedAt = new Date();
 const t0 = performance.now();
+/** First runs that stalled (the suite's own fault, issue 12): each job was run once more. */
+const stalls: string[] = [];
 const results = await runPool(jobs, {
   concurrency,
   boundMs: MUTANT_BOUND_MS,
@@ -106,6 +108,7 @@ const results = await runPool(jobs, {
   seed: MUTANT_SEED,
   runs: DEFAULTS.runs,
   onDone: (r, done, total) => {
+    if (r.stalledFirst !== undefined) stalls.push(stallLine(r));
     const o = judge(r);
     const how =
       o.status === 'certified'
@@ -126,9 +129,11 @@ const report: AlternativesReport = {
   wallMs: Math.round(performance.now() - t0),
   known: alternatives.filter((a) => a.status === 'known').map(knownLine),
   problems,
+  stalls,
   exitCode: problems.length > 0 ? 1 : 0,
 };
 process.stdout.write(`\n${renderAlternatives(report, paint)}\n`);
+for (const line of stalls) say(`warning: ${line}`);
 let exitCode = report.exitCode;
 try {
   writeJsonReport(jsonPath, report);

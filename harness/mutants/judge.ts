@@ -116,8 +116,8 @@ export function judgeVariant(v: FaultyVariant, r: JobResult): VariantOutcome {
     timeMs: r.wallMs,
   };
   if (!r.ok) {
-    // A run that stalled or gave no report is not judged on what it did so far: it fails the mutation
-    // run, naming the variant (no retry hides it).
+    // A run that stalled (twice: the pool runs a stalled job once more) or gave no report is not
+    // judged on what it did so far: it fails the mutation run, naming the variant.
     return {
       ...base,
       status: 'error',

@@ -33,7 +33,15 @@ import {
   restsOnTimeouts,
   type VariantOutcome,
 } from './judge.ts';
-import { type Job, type JobResult, jobLabel, killAllChildren, type PoolOptions, runPool } from './pool.ts';
+import {
+  type Job,
+  type JobResult,
+  jobLabel,
+  killAllChildren,
+  type PoolOptions,
+  runPool,
+  stallLine,
+} from './pool.ts';
 import { type MutationReport, writeJsonReport } from './report.ts';
 import { PROPERTY_SUITES, suiteFiles } from './suite-files.ts';
 import { abbreviate, colour, type Paint, plain, renderTable, seconds } from './table.ts';
@@ -50,6 +58,9 @@ const USAGE = `usage: npm run mutants -- [options]
   --base reference|${EVERY_ALTERNATIVE}|both
                            what the variants are layered on (default both)
   --no-color               plain output`;
+
+/** First runs that stalled (the suite's own fault, issue 12): each job was run once more. */
+const stalls: string[] = [];
 
 function usageError(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -164,10 +175,12 @@ async function pool(jobs: readonly Job[], label: string, options: PoolOptions): 
   const width = String(jobs.length).length;
   return runPool(jobs, {
     ...options,
-    onDone: (r, done, total) =>
+    onDone: (r, done, total) => {
+      if (r.stalledFirst !== undefined) stalls.push(stallLine(r));
       say(
-        `[${label}${String(done).padStart(width)}/${total}] ${jobLabel(r.job)} (${r.job.dialect}) ${seconds(r.wallMs)}: ${describe(judge(r))}`,
-      ),
+        `[${label}${String(done).padStart(width)}/${total}] ${jobLabel(r.job)} (${r.job.dialect}) ${seconds(r.wallMs)}: ${describe(judge(r))}${r.stalledFirst === undefined ? '' : ' (after a stall of its first run: see the warnings)'}`,
+      );
+    },
   });
 }
 
@@ -236,7 +249,9 @@ const reference = outcomes.filter((o): o is ReferenceOutcome => 'ok' in o);
 const variants = outcomes.filter((o): o is VariantOutcome => !('ok' in o));
 const present = new Set(files.properties.map((f) => basename(f)));
 const missingPropertySuites = PROPERTY_SUITES.filter((p) => !present.has(p));
-const { problems, warnings } = assess(catalogue, reference, variants, missingPropertySuites);
+const assessed = assess(catalogue, reference, variants, missingPropertySuites);
+const problems = assessed.problems;
+const warnings = [...assessed.warnings, ...stalls];
 const report: MutationReport = {
   kind: 'omega-mutants',
   startedAt: startedAt.toISOString(),

@@ -1,7 +1,8 @@
 // Run many (subject, dialect, base) jobs, `concurrency` at a time. Each job starts the CLI users run
 // (cli-run.ts) in a process group of its own and reads its report.json. Every job is bounded: past its
-// bound the whole group is killed and the job fails naming its subject. No job is retried: a run
-// that stalls is a finding, not noise (issue 12). None outlives the pool: killAllChildren() ends the rest.
+// bound the whole group is killed and the job fails naming its subject. A stalled job runs once more and
+// its stall is reported with the CLI's last output (a stall is the suite's fault: a finding, never
+// hidden, issue 12); nothing else is retried. None outlives the pool: killAllChildren() ends the rest.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +39,7 @@ export interface Job {
   readonly boundMs?: number;
 }
 
-export type JobResult =
+export type JobResult = (
   | { readonly job: Job; readonly ok: true; readonly result: RunResult; readonly wallMs: number }
   | {
       readonly job: Job;
@@ -47,7 +48,16 @@ export type JobResult =
       readonly wallMs: number;
       /** The CLI's last output lines. */
       readonly stderrTail: string;
-    };
+      /** It passed its bound: a stall of the suite itself, not a verdict about the server. */
+      readonly stalled?: true;
+    }
+) & {
+  /**
+   * A first attempt that stalled (the suite's own fault, issue 12), with the CLI's last output: the
+   * job was run once more and this result is the second attempt's. Reported, never hidden.
+   */
+  readonly stalledFirst?: string;
+};
 
 export interface PoolOptions {
   readonly concurrency?: number;
@@ -206,9 +216,16 @@ async function runJob(
   } catch (e) {
     const error =
       e instanceof BoundExceeded
-        ? `${jobLabel(job)} (${job.dialect}) stalled: no report within the per-run bound of ${Math.round(boundMs / 1000)} s; its processes were killed (not retried)`
+        ? `${jobLabel(job)} (${job.dialect}) stalled: no report within the per-run bound of ${Math.round(boundMs / 1000)} s; its processes were killed`
         : (e as Error).message;
-    return { job, ok: false, error, wallMs: wallMs(), stderrTail: tail(output.text) };
+    return {
+      job,
+      ok: false,
+      error,
+      wallMs: wallMs(),
+      stderrTail: tail(output.text),
+      ...(e instanceof BoundExceeded ? { stalled: true as const } : {}),
+    };
   }
   return {
     job,
@@ -216,6 +233,11 @@ async function runJob(
     result: runResult(spec(undefined), reports, files, wallMs(), passes.length > 1),
     wallMs: wallMs(),
   };
+}
+
+/** The report line of a job whose first run stalled: the suite's own fault, with the CLI's last output. */
+export function stallLine(r: JobResult): string {
+  return `the suite stalled on ${jobLabel(r.job)} (${r.job.dialect}) and it was run once more (${r.ok ? 'the second run ended' : 'the second run failed too'}); the first run: ${r.stalledFirst ?? ''}`;
 }
 
 /** Run every job, `concurrency` at a time; results in the jobs' order. */
@@ -234,7 +256,14 @@ export async function runPool(jobs: readonly Job[], options: PoolOptions = {}): 
   const lane = async (): Promise<void> => {
     while (next < jobs.length) {
       const i = next++;
-      const r = await runJob(jobs[i]!, settings);
+      let r = await runJob(jobs[i]!, settings);
+      // A stall is the suite's own fault (a wait that never ends), never a verdict: the job runs once
+      // more so that one rare hang does not decide a variant, and the stall is kept on the result for
+      // the report. A second stall fails the job.
+      if (!r.ok && r.stalled) {
+        const first = `${r.error}${r.stderrTail ? `\n${r.stderrTail}` : ''}`;
+        r = { ...(await runJob(jobs[i]!, settings)), stalledFirst: first };
+      }
       results[i] = r;
       done++;
       options.onDone?.(r, done, jobs.length);
