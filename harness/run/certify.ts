@@ -12,7 +12,7 @@ import { isRequirementId, REQUIREMENTS } from '../spec/requirements.ts';
 import { type EventSink, scenarioEvent } from './events.ts';
 import { applyExpectedFailures, type ExpectedFailure } from './expected-failures.ts';
 import { outcomeOf } from './outcome.ts';
-import { REPORT_SCHEMA_VERSION, type RunReport } from './report-model.ts';
+import { REPORT_SCHEMA_VERSION, requirementEntry, type RunReport } from './report-model.ts';
 import { runSuites } from './run-suites.ts';
 import { CODE_ROOT, SUITE_VERSION } from './version.ts';
 import { describeStop, type RunDeadline, type StopCause, stopReasonOf } from './watch.ts';
@@ -263,18 +263,7 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
         }
       : {}),
     counts,
-    requirements: applied.verdicts.map((v) => ({
-      id: v.id,
-      level: v.level,
-      area: v.area,
-      title: v.title,
-      verdict: v.verdict,
-      summary: v.summary,
-      stability: v.stability,
-      durationMs: Math.round(v.durationMs),
-      ...(v.expectedFailure ? { expectedFailure: v.expectedFailure } : {}),
-      checks: [...v.checks],
-    })),
+    requirements: applied.verdicts.map(requirementEntry),
     scenarios: scenarios.map((s) => ({
       name: s.name,
       requirements: [...s.requirements],

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { causeSchema } from '../client/causes.ts';
 import { runErrorSchema } from '../failure/reason.ts';
-import { VERDICTS } from '../verdict/verdicts.ts';
+import { type RequirementVerdict, VERDICTS } from '../verdict/verdicts.ts';
 import { baselineBlockSchema } from '../baseline/model.ts';
 
 export const REPORT_SCHEMA_VERSION = '1.1.0';
@@ -99,3 +99,19 @@ export const runReportSchema = z.object({
 
 export type RunReport = z.infer<typeof runReportSchema>;
 export type RequirementResult = z.infer<typeof requirementResultSchema>;
+
+/** A requirement's verdict as report.json lists it: the one mapping certification and check-trace share. */
+export function requirementEntry(v: RequirementVerdict): RunReport['requirements'][number] {
+  return {
+    id: v.id,
+    level: v.level,
+    area: v.area,
+    title: v.title,
+    verdict: v.verdict,
+    summary: v.summary,
+    stability: v.stability,
+    durationMs: Math.round(v.durationMs),
+    ...(v.expectedFailure ? { expectedFailure: v.expectedFailure } : {}),
+    checks: [...v.checks],
+  };
+}

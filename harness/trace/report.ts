@@ -1,7 +1,7 @@
 // The run report of a checked trace: the same schema and writers as certification (kind "trace").
 import { createHash } from 'node:crypto';
 import { outcomeOf } from '../run/outcome.ts';
-import { REPORT_SCHEMA_VERSION, type RunReport } from '../run/report-model.ts';
+import { REPORT_SCHEMA_VERSION, requirementEntry, type RunReport } from '../run/report-model.ts';
 import { SUITE_VERSION } from '../run/version.ts';
 import { VERDICTS } from '../verdict/verdicts.ts';
 import type { TraceChecker } from './check/checker.ts';
@@ -58,17 +58,7 @@ export function traceReport(p: TraceReportInput): RunReport {
     exitCode: base.exitCode,
     problems: base.problems,
     counts,
-    requirements: verdicts.map((v) => ({
-      id: v.id,
-      level: v.level,
-      area: v.area,
-      title: v.title,
-      verdict: v.verdict,
-      summary: v.summary,
-      stability: v.stability,
-      durationMs: 0,
-      checks: [...v.checks],
-    })),
+    requirements: verdicts.map(requirementEntry),
     scenarios: [],
     figures: {
       trace: {
