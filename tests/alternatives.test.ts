@@ -22,8 +22,8 @@ import { assess } from '../harness/mutants/assess.ts';
 import type { VariantOutcome } from '../harness/mutants/judge.ts';
 import { alternativeProblems } from '../harness/mutants/catalogue-check.ts';
 import { cliArgs, runResult } from '../harness/mutants/cli-run.ts';
-import { type JobResult, runPool, stallLine } from '../harness/mutants/pool.ts';
-import type { RunReport } from '../harness/run/report-model.ts';
+import { type JobResult, runPool } from '../harness/mutants/pool.ts';
+import { REPORT_SCHEMA_VERSION, type RunReport, runReportSchema } from '../harness/run/report-model.ts';
 import { runCli } from './cli-helpers.ts';
 
 /** A context that records what a behaviour sends, for calling behaviours directly. */
@@ -48,6 +48,42 @@ function fakeContext(behaviours: Behaviours, dialect: 'seed' | 'tensamin' = 'see
     close: () => {},
   } as unknown as OmegaContext;
   return { ctx, sent };
+}
+
+/** A report.json of a run the CLI stopped at its deadline, the worker stuck in `stuckHere`. */
+function stoppedReport(): RunReport {
+  const message = 'the run deadline of 80 s passed during "s"; the worker was at stuckHere (x.js:1:1)';
+  return runReportSchema.parse({
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    suite: { name: 'omega-conformance', version: '0.1.0' },
+    startedAt: '2026-11-27T11:00:00.000Z',
+    durationMs: 80_000,
+    target: {
+      label: 't',
+      url: 'ws://127.0.0.1:1/ws/omikron',
+      kind: 'embedded',
+      configHash: 'x',
+      clock: 'none',
+    },
+    dialect: { name: 'seed', how: 'given' },
+    seed: 42,
+    runs: 15,
+    repeat: 1,
+    level: 'must',
+    outcome: 'error',
+    exitCode: 2,
+    problems: [message],
+    counts: {},
+    requirements: [],
+    scenarios: [],
+    stopped: {
+      kind: 'deadline',
+      deadlineMs: 80_000,
+      scenario: 's',
+      workerStack: ['at stuckHere (x.js:1:1)'],
+      message,
+    },
+  });
 }
 
 const request = (type: string, data: Record<string, unknown> = {}): Request => ({
@@ -186,23 +222,42 @@ describe('the runner', () => {
     );
   });
 
-  test('a stalled run is killed and run once more; stalling again fails it, naming its subject', async () => {
+  test('a stalled run is killed, never retried, and fails naming its subject', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'omega-stall-'));
     const starts = join(dir, 'starts');
-    // Stands in for the CLI: records each start, then never ends.
+    // Stands in for a CLI that cannot even stop itself: records each start, then never ends.
     const script = `require('node:fs').appendFileSync(${JSON.stringify(starts)}, 'x'); setInterval(() => {}, 1000);`;
     const t0 = performance.now();
     const [r] = await runPool([{ subject: 'some-variant', base: EVERY_ALTERNATIVE, dialect: 'seed' }], {
       boundMs: 1500,
       command: [process.execPath, '-e', script, '--'],
     });
-    expect(performance.now() - t0).toBeLessThan(15_000);
+    expect(performance.now() - t0).toBeLessThan(10_000);
     expect(r!.ok).toBe(false);
     if (r!.ok) return;
+    expect(r!.stalled).toBe(true);
     expect(r!.error).toMatch(/some-variant on every-alternative \(seed\) stalled/);
-    expect(r!.stalledFirst).toMatch(/some-variant on every-alternative \(seed\) stalled/);
-    expect(stallLine(r!)).toMatch(/the suite stalled on some-variant.*the second run failed too/);
-    expect(readFileSync(starts, 'utf8')).toBe('xx');
+    expect(readFileSync(starts, 'utf8')).toBe('x');
+  });
+
+  test('a run the CLI stopped at the deadline it was given fails as a stall, with where it was stuck', async () => {
+    // Stands in for the CLI: reads --deadline-ms and --report-dir, writes a stopped report, exits 2.
+    const script = `
+      const a = process.argv; const dir = a[a.indexOf('--report-dir') + 1];
+      const deadline = Number(a[a.indexOf('--deadline-ms') + 1]);
+      if (!(deadline > 0)) process.exit(9);
+      const report = ${JSON.stringify(stoppedReport())};
+      require('node:fs').writeFileSync(require('node:path').join(dir, 'report.json'), JSON.stringify(report));
+      process.exit(2);`;
+    const [r] = await runPool([{ subject: 'v', dialect: 'seed' }], {
+      boundMs: 60_000,
+      command: [process.execPath, '-e', script, '--'],
+    });
+    expect(r!.ok).toBe(false);
+    if (r!.ok) return;
+    expect(r!.stalled).toBe(true);
+    expect(r!.error).toContain('v (seed) stalled');
+    expect(r!.error).toContain('the worker was at stuckHere');
   });
 
   test('a run that ends without a report fails saying so', async () => {

@@ -21,7 +21,7 @@ describe('RunWatch', () => {
   });
 
   it('stops a scenario that overruns its own timeout plus the grace, naming it', async () => {
-    const w = watch(new RunWatch({ graceMs: 1000, idleMs: 60_000 }));
+    const w = watch(new RunWatch({ stacks: false, graceMs: 1000, idleMs: 60_000 }));
     w.scenarioStarted('slow one', 5000);
     await vi.advanceTimersByTimeAsync(5999);
     expect(fired).toBeUndefined();
@@ -31,7 +31,7 @@ describe('RunWatch', () => {
   });
 
   it('a scenario that ends in time is progress; a long gap after it is not', async () => {
-    const w = watch(new RunWatch({ graceMs: 1000, idleMs: 3000 }));
+    const w = watch(new RunWatch({ stacks: false, graceMs: 1000, idleMs: 3000 }));
     w.scenarioStarted('quick', 60_000);
     await vi.advanceTimersByTimeAsync(30_000); // a long scenario is bounded by its own timeout, not the idle bound
     expect(fired).toBeUndefined();
@@ -43,7 +43,9 @@ describe('RunWatch', () => {
   });
 
   it('the deadline fires whatever the scenarios do, naming the one running', async () => {
-    const w = watch(new RunWatch({ deadline: deadlineIn(10_000), graceMs: 1000, idleMs: 60_000 }));
+    const w = watch(
+      new RunWatch({ stacks: false, deadline: deadlineIn(10_000), graceMs: 1000, idleMs: 60_000 }),
+    );
     w.scenarioStarted('long', 120_000);
     await vi.advanceTimersByTimeAsync(10_001);
     expect(fired).toEqual({ kind: 'deadline', deadlineMs: 10_000, scenario: 'long' });
@@ -51,7 +53,7 @@ describe('RunWatch', () => {
   });
 
   it('fires nothing once disposed', async () => {
-    const w = watch(new RunWatch({ deadline: deadlineIn(1000), idleMs: 1000 }));
+    const w = watch(new RunWatch({ stacks: false, deadline: deadlineIn(1000), idleMs: 1000 }));
     w.dispose();
     await vi.advanceTimersByTimeAsync(10_000);
     expect(fired).toBeUndefined();
@@ -73,5 +75,30 @@ describe('stopReasonOf', () => {
       by: 'stall',
       boundMs: 45_000,
     });
+  });
+});
+
+describe('workerStacks', () => {
+  it("names the function a busy worker thread is stuck in (what a stopped run's report shows)", async () => {
+    const { Worker } = await import('node:worker_threads');
+    const w = new Worker(
+      'function stuckInALoop(){ for(;;){} } require("node:worker_threads").parentPort.postMessage("go"); setTimeout(stuckInALoop, 0);',
+      { eval: true },
+    );
+    try {
+      await new Promise((resolve) => w.once('message', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const { workerStacks } = await import('../harness/run/worker-stacks.ts');
+      const stacks = workerStacks();
+      expect(stacks.some((frames) => frames.some((f) => f.includes('stuckInALoop')))).toBe(true);
+      const cause: StopCause = {
+        kind: 'no-progress',
+        idleMs: 1000,
+        workerStack: stacks.find((s) => s.some((f) => f.includes('stuckInALoop')))!,
+      };
+      expect(describeStop(cause)).toMatch(/the worker was at stuckInALoop/);
+    } finally {
+      await w.terminate();
+    }
   });
 });

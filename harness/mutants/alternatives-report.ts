@@ -36,7 +36,7 @@ export interface AlternativesReport {
   /** False verdicts of the suite that alternatives expose and that wait for their fix. */
   readonly known: readonly string[];
   readonly problems: readonly string[];
-  /** First runs that stalled and were run once more (the suite's own fault, reported). */
+  /** Runs that stalled (the suite's own fault): each also fails its alternative. */
   readonly stalls: readonly string[];
   readonly exitCode: number;
 }

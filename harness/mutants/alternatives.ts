@@ -19,7 +19,7 @@ import {
 } from './alternatives-report.ts';
 import { alternativeProblems as catalogueProblems } from './catalogue-check.ts';
 import { MUTANT_BOUND_MS, MUTANT_CONCURRENCY, MUTANT_SEED } from './config.ts';
-import { type Job, type JobResult, jobLabel, killAllChildren, runPool, stallLine } from './pool.ts';
+import { type Job, type JobResult, jobLabel, killAllChildren, runPool } from './pool.ts';
 import { writeJsonReport } from './report.ts';
 import { colour, plain, seconds } from './table.ts';
 
@@ -99,7 +99,7 @@ for (const p of catalogue) say(p);
 say(`alternatives: ${jobs.length} runs, ${concurrency} at a time, reply bound ${DEFAULTS.timeoutMs} ms`);
 const startedAt = new Date();
 const t0 = performance.now();
-/** First runs that stalled (the suite's own fault, issue 12): each job was run once more. */
+/** Runs that stalled (the suite's own fault, issue 12): each fails the run, never retried. */
 const stalls: string[] = [];
 const results = await runPool(jobs, {
   concurrency,
@@ -108,7 +108,7 @@ const results = await runPool(jobs, {
   seed: MUTANT_SEED,
   runs: DEFAULTS.runs,
   onDone: (r, done, total) => {
-    if (r.stalledFirst !== undefined) stalls.push(stallLine(r));
+    if (!r.ok && r.stalled) stalls.push(r.error);
     const o = judge(r);
     const how =
       o.status === 'certified'

@@ -26,6 +26,8 @@ export interface CliRunSpec {
   readonly load?: LoadConfig;
   /** Only these suite files (absolute paths); all when absent. */
   readonly files?: readonly string[];
+  /** The CLI's own run deadline (--deadline-ms): it stops itself, names where it was, writes its reports. */
+  readonly deadlineMs?: number;
 }
 
 /** The CLI's arguments for one run, its reports written to `reportDir`. */
@@ -51,6 +53,7 @@ export function cliArgs(spec: CliRunSpec, reportDir: string): string[] {
         ]
       : []),
     ...(spec.files ?? []).flatMap((f) => ['--suite', f]),
+    ...(spec.deadlineMs === undefined ? [] : ['--deadline-ms', String(spec.deadlineMs)]),
     '--report-dir',
     reportDir,
     '--json-lines',

@@ -116,7 +116,7 @@ export function judgeVariant(v: FaultyVariant, r: JobResult): VariantOutcome {
     timeMs: r.wallMs,
   };
   if (!r.ok) {
-    // A run that stalled (twice: the pool runs a stalled job once more) or gave no report is not
+    // A run that stalled (never retried) or gave no report is not
     // judged on what it did so far: it fails the mutation run, naming the variant.
     return {
       ...base,

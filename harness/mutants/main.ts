@@ -33,15 +33,7 @@ import {
   restsOnTimeouts,
   type VariantOutcome,
 } from './judge.ts';
-import {
-  type Job,
-  type JobResult,
-  jobLabel,
-  killAllChildren,
-  type PoolOptions,
-  runPool,
-  stallLine,
-} from './pool.ts';
+import { type Job, type JobResult, jobLabel, killAllChildren, type PoolOptions, runPool } from './pool.ts';
 import { type MutationReport, writeJsonReport } from './report.ts';
 import { PROPERTY_SUITES, suiteFiles } from './suite-files.ts';
 import { abbreviate, colour, type Paint, plain, renderTable, seconds } from './table.ts';
@@ -59,7 +51,7 @@ const USAGE = `usage: npm run mutants -- [options]
                            what the variants are layered on (default both)
   --no-color               plain output`;
 
-/** First runs that stalled (the suite's own fault, issue 12): each job was run once more. */
+/** Runs that stalled (the suite's own fault, issue 12): each fails the run, never retried. */
 const stalls: string[] = [];
 
 function usageError(message: string): never {
@@ -176,9 +168,9 @@ async function pool(jobs: readonly Job[], label: string, options: PoolOptions): 
   return runPool(jobs, {
     ...options,
     onDone: (r, done, total) => {
-      if (r.stalledFirst !== undefined) stalls.push(stallLine(r));
+      if (!r.ok && r.stalled) stalls.push(r.error);
       say(
-        `[${label}${String(done).padStart(width)}/${total}] ${jobLabel(r.job)} (${r.job.dialect}) ${seconds(r.wallMs)}: ${describe(judge(r))}${r.stalledFirst === undefined ? '' : ' (after a stall of its first run: see the warnings)'}`,
+        `[${label}${String(done).padStart(width)}/${total}] ${jobLabel(r.job)} (${r.job.dialect}) ${seconds(r.wallMs)}: ${describe(judge(r))}`,
       );
     },
   });
@@ -251,6 +243,7 @@ const present = new Set(files.properties.map((f) => basename(f)));
 const missingPropertySuites = PROPERTY_SUITES.filter((p) => !present.has(p));
 const assessed = assess(catalogue, reference, variants, missingPropertySuites);
 const problems = assessed.problems;
+// A stalled run already fails as a variant not judged; its line is repeated among the warnings.
 const warnings = [...assessed.warnings, ...stalls];
 const report: MutationReport = {
   kind: 'omega-mutants',

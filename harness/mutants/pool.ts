@@ -1,8 +1,9 @@
 // Run many (subject, dialect, base) jobs, `concurrency` at a time. Each job starts the CLI users run
-// (cli-run.ts) in a process group of its own and reads its report.json. Every job is bounded: past its
-// bound the whole group is killed and the job fails naming its subject. A stalled job runs once more and
-// its stall is reported with the CLI's last output (a stall is the suite's fault: a finding, never
-// hidden, issue 12); nothing else is retried. None outlives the pool: killAllChildren() ends the rest.
+// (cli-run.ts) in a process group of its own and reads its report.json. Every job is bounded twice: the
+// CLI gets the job's remaining time as its own run deadline, so a stalled run stops itself and its
+// report names the scenario and where the suite's worker was stuck; past the bound and a margin the
+// whole group is killed. Either way the job fails naming its subject: a stall is the suite's own fault,
+// never retried (issue 12). None outlives the pool: killAllChildren() ends the rest.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +40,7 @@ export interface Job {
   readonly boundMs?: number;
 }
 
-export type JobResult = (
+export type JobResult =
   | { readonly job: Job; readonly ok: true; readonly result: RunResult; readonly wallMs: number }
   | {
       readonly job: Job;
@@ -50,14 +51,7 @@ export type JobResult = (
       readonly stderrTail: string;
       /** It passed its bound: a stall of the suite itself, not a verdict about the server. */
       readonly stalled?: true;
-    }
-) & {
-  /**
-   * A first attempt that stalled (the suite's own fault, issue 12), with the CLI's last output: the
-   * job was run once more and this result is the second attempt's. Reported, never hidden.
-   */
-  readonly stalledFirst?: string;
-};
+    };
 
 export interface PoolOptions {
   readonly concurrency?: number;
@@ -73,6 +67,11 @@ export interface PoolOptions {
 }
 
 const KILL_GRACE_MS = 2000;
+/**
+ * The CLI's deadline falls this long before the job's bound: a stopped run writes its reports and
+ * exits within 5 s (harness/cli/certify-command.ts), so the kill is only for a CLI that cannot.
+ */
+const STOP_MARGIN_MS = 8000;
 const TAIL_LINES = 8;
 const live = new Set<ChildProcess>();
 
@@ -97,6 +96,9 @@ const tail = (text: string): string => text.trimEnd().split('\n').slice(-TAIL_LI
 export const jobLabel = (j: Job): string => `${j.subject}${j.base ? ` on ${j.base}` : ''}`;
 
 class BoundExceeded extends Error {}
+
+/** The CLI stopped its own run at its deadline: the report says where (scenario, worker stack). */
+class RunStopped extends Error {}
 
 interface Pass {
   readonly report: RunReport;
@@ -162,7 +164,9 @@ function cliPass(
       finish(() => {
         if (overBound) return reject(new BoundExceeded());
         try {
-          resolve({ report: readReport(dir) });
+          const report = readReport(dir);
+          if (report.stopped) reject(new RunStopped(report.stopped.message));
+          else resolve({ report });
         } catch (e) {
           const how = signal ? `signal ${signal}` : `exit code ${code}`;
           reject(
@@ -207,6 +211,7 @@ async function runJob(
     runs: options.runs,
     ...(job.load ? { load: job.load } : {}),
     ...(f ? { files: f } : {}),
+    deadlineMs: Math.max(1000, Math.round(deadline - STOP_MARGIN_MS - performance.now())),
   });
   const wallMs = (): number => Math.round(performance.now() - t0);
   const passes = passFiles(job, files);
@@ -214,17 +219,20 @@ async function runJob(
   try {
     for (const f of passes) reports.push((await cliPass(options.command, spec(f), deadline, output)).report);
   } catch (e) {
+    const stalled = e instanceof BoundExceeded || e instanceof RunStopped;
     const error =
       e instanceof BoundExceeded
         ? `${jobLabel(job)} (${job.dialect}) stalled: no report within the per-run bound of ${Math.round(boundMs / 1000)} s; its processes were killed`
-        : (e as Error).message;
+        : e instanceof RunStopped
+          ? `${jobLabel(job)} (${job.dialect}) stalled (the suite's own fault): ${e.message}`
+          : (e as Error).message;
     return {
       job,
       ok: false,
       error,
       wallMs: wallMs(),
       stderrTail: tail(output.text),
-      ...(e instanceof BoundExceeded ? { stalled: true as const } : {}),
+      ...(stalled ? { stalled: true as const } : {}),
     };
   }
   return {
@@ -233,11 +241,6 @@ async function runJob(
     result: runResult(spec(undefined), reports, files, wallMs(), passes.length > 1),
     wallMs: wallMs(),
   };
-}
-
-/** The report line of a job whose first run stalled: the suite's own fault, with the CLI's last output. */
-export function stallLine(r: JobResult): string {
-  return `the suite stalled on ${jobLabel(r.job)} (${r.job.dialect}) and it was run once more (${r.ok ? 'the second run ended' : 'the second run failed too'}); the first run: ${r.stalledFirst ?? ''}`;
 }
 
 /** Run every job, `concurrency` at a time; results in the jobs' order. */
@@ -256,14 +259,7 @@ export async function runPool(jobs: readonly Job[], options: PoolOptions = {}): 
   const lane = async (): Promise<void> => {
     while (next < jobs.length) {
       const i = next++;
-      let r = await runJob(jobs[i]!, settings);
-      // A stall is the suite's own fault (a wait that never ends), never a verdict: the job runs once
-      // more so that one rare hang does not decide a variant, and the stall is kept on the result for
-      // the report. A second stall fails the job.
-      if (!r.ok && r.stalled) {
-        const first = `${r.error}${r.stderrTail ? `\n${r.stderrTail}` : ''}`;
-        r = { ...(await runJob(jobs[i]!, settings)), stalledFirst: first };
-      }
+      const r = await runJob(jobs[i]!, settings);
       results[i] = r;
       done++;
       options.onDone?.(r, done, jobs.length);

@@ -86,6 +86,8 @@ export const runReportSchema = z.object({
       boundMs: z.number().optional(),
       idleMs: z.number().optional(),
       after: z.string().optional(),
+      /** The suite worker's JavaScript stack when it was stopped, innermost first. */
+      workerStack: z.array(z.string()).optional(),
       message: z.string(),
     })
     .optional(),

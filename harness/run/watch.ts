@@ -3,18 +3,33 @@
 // are bounded, and the whole run ends by its deadline. When a bound passes, `stopped` settles with
 // the cause as data; the caller writes the reports, stops the target and exits 2.
 import type { StopReason } from '../failure/reason.ts';
+import { workerStacks } from './worker-stacks.ts';
 
 /** Why a run was stopped before its scenarios ended. */
-export type StopCause =
+export type StopCause = (
   | { readonly kind: 'deadline'; readonly deadlineMs: number; readonly scenario?: string }
   | {
       readonly kind: 'scenario-overran';
       readonly scenario: string;
       readonly boundMs: number;
     }
-  | { readonly kind: 'no-progress'; readonly idleMs: number; readonly after?: string };
+  | { readonly kind: 'no-progress'; readonly idleMs: number; readonly after?: string }
+) & {
+  /** The suite worker's JavaScript stack when it was stopped (innermost first): where it was stuck. */
+  readonly workerStack?: string[];
+};
 
 export function describeStop(c: StopCause): string {
+  const where = c.workerStack?.length
+    ? `; the worker was at ${c.workerStack
+        .slice(0, 6)
+        .map((f) => f.replace(/^at /, ''))
+        .join(' < ')}`
+    : '';
+  return describeKind(c) + where;
+}
+
+function describeKind(c: StopCause): string {
   switch (c.kind) {
     case 'deadline':
       return `the run deadline of ${seconds(c.deadlineMs)} passed${c.scenario ? ` during "${c.scenario}"` : ''}`;
@@ -50,6 +65,8 @@ export interface WatchOptions {
   readonly graceMs?: number;
   /** Longest gap with no scenario running: loading a suite file, its hooks, vitest's start. */
   readonly idleMs?: number;
+  /** Read the stuck worker's stack when stopping (default true). */
+  readonly stacks?: boolean;
 }
 
 export const WATCH_DEFAULTS = { graceMs: 15_000, idleMs: 90_000 } as const;
@@ -100,7 +117,8 @@ export class RunWatch {
   private fire(c: StopCause): void {
     if (this.done) return;
     this.dispose();
-    this.settle(c);
+    const stack = this.options.stacks === false ? [] : (workerStacks()[0] ?? []);
+    this.settle(stack.length > 0 ? { ...c, workerStack: stack } : c);
   }
 
   private arm(): void {
