@@ -8,6 +8,7 @@ import { ReferenceOmega } from '../fixtures/reference/server.ts';
 import { fixtureIdentities } from '../harness/identity/identities.ts';
 import { mergedFigures } from '../harness/run/collector.ts';
 import { runSuites } from '../harness/run/run-suites.ts';
+import { describeStop } from '../harness/run/watch.ts';
 import type { TargetDescriptor } from '../harness/scenario/target.ts';
 import { ROOT } from './measure.ts';
 
@@ -58,6 +59,8 @@ async function speedOf(files: readonly string[], runs: number): Promise<SuiteSpe
     };
     const t0 = performance.now();
     const c = await runSuites(target, { files: files.map((f) => join(ROOT, 'suites', f)) });
+    // A stopped run measured nothing: the bench fails naming the stall (stall counts rely on it).
+    if (c.stopped) throw new Error(`the property bench was stopped: ${describeStop(c.stopped)}`);
     const ms = performance.now() - t0;
     const scenarios = c.scenarios.length;
     const figures = mergedFigures(c.scenarios);
