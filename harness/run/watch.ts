@@ -117,7 +117,11 @@ export class RunWatch {
   private fire(c: StopCause): void {
     if (this.done) return;
     this.dispose();
-    const stack = this.options.stacks === false ? [] : (workerStacks()[0] ?? []);
+    // Every worker with JavaScript on its stack (an idle one has none): dialects may run side by side.
+    const stack =
+      this.options.stacks === false
+        ? []
+        : workerStacks().flatMap((frames, i) => (i === 0 ? frames : ['(another worker)', ...frames]));
     this.settle(stack.length > 0 ? { ...c, workerStack: stack } : c);
   }
 
