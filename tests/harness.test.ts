@@ -133,3 +133,15 @@ describe('harness bounds', () => {
     liar.close();
   });
 });
+
+describe('X448 keys made without key generation jobs or JWK export (x448.ts)', () => {
+  it("a generated pair's public key is the one node:crypto derives from its private key", async () => {
+    const { createPublicKey } = await import('node:crypto');
+    const { privateKeyFromRaw } = await import('../harness/crypto/x448.ts');
+    for (let i = 0; i < 20; i++) {
+      const pair = generateRawKeyPair();
+      const jwk = createPublicKey(privateKeyFromRaw(pair.privateKey)).export({ format: 'jwk' });
+      expect(Buffer.from(jwk.x as string, 'base64url').toString('base64')).toBe(pair.publicKey);
+    }
+  });
+});

@@ -21,7 +21,7 @@ describe('RunWatch', () => {
   });
 
   it('stops a scenario that overruns its own timeout plus the grace, naming it', async () => {
-    const w = watch(new RunWatch({ stacks: false, graceMs: 1000, idleMs: 60_000 }));
+    const w = watch(new RunWatch({ graceMs: 1000, idleMs: 60_000 }));
     w.scenarioStarted('slow one', 5000);
     await vi.advanceTimersByTimeAsync(5999);
     expect(fired).toBeUndefined();
@@ -31,7 +31,7 @@ describe('RunWatch', () => {
   });
 
   it('a scenario that ends in time is progress; a long gap after it is not', async () => {
-    const w = watch(new RunWatch({ stacks: false, graceMs: 1000, idleMs: 3000 }));
+    const w = watch(new RunWatch({ graceMs: 1000, idleMs: 3000 }));
     w.scenarioStarted('quick', 60_000);
     await vi.advanceTimersByTimeAsync(30_000); // a long scenario is bounded by its own timeout, not the idle bound
     expect(fired).toBeUndefined();
@@ -43,9 +43,7 @@ describe('RunWatch', () => {
   });
 
   it('the deadline fires whatever the scenarios do, naming the one running', async () => {
-    const w = watch(
-      new RunWatch({ stacks: false, deadline: deadlineIn(10_000), graceMs: 1000, idleMs: 60_000 }),
-    );
+    const w = watch(new RunWatch({ deadline: deadlineIn(10_000), graceMs: 1000, idleMs: 60_000 }));
     w.scenarioStarted('long', 120_000);
     await vi.advanceTimersByTimeAsync(10_001);
     expect(fired).toEqual({ kind: 'deadline', deadlineMs: 10_000, scenario: 'long' });
@@ -53,7 +51,7 @@ describe('RunWatch', () => {
   });
 
   it('fires nothing once disposed', async () => {
-    const w = watch(new RunWatch({ stacks: false, deadline: deadlineIn(1000), idleMs: 1000 }));
+    const w = watch(new RunWatch({ deadline: deadlineIn(1000), idleMs: 1000 }));
     w.dispose();
     await vi.advanceTimersByTimeAsync(10_000);
     expect(fired).toBeUndefined();
@@ -100,5 +98,27 @@ describe('workerStacks', () => {
     } finally {
       await w.terminate();
     }
+  });
+});
+
+describe('guardExit', () => {
+  it('a process whose exit cannot complete is killed by the watchdog exitNow starts', async () => {
+    const { spawn } = await import('node:child_process');
+    const { resolve } = await import('node:path');
+    const exitModule = resolve(import.meta.dirname, '../harness/run/exit.ts');
+    // An exit listener that never returns stands in for a worker thread process.exit cannot join.
+    const script = `import { exitNow, guardExit } from ${JSON.stringify(exitModule)};
+      process.on('exit', () => { for (;;) {} });
+      guardExit(300);
+      exitNow(2);`;
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: 'ignore',
+    });
+    const ended = await new Promise<{ code: number | null; signal: string | null }>((done) =>
+      child.once('exit', (code, signal) => done({ code, signal })),
+    );
+    expect(ended.signal).toBe('SIGKILL');
+    expect(performance.now() - t0).toBeLessThan(15_000);
   });
 });

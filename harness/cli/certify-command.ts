@@ -22,7 +22,7 @@ import { EXIT } from '../run/outcome.ts';
 import { authenticateOnce, probeDialect } from '../run/preflight.ts';
 import type { RunReport } from '../run/report-model.ts';
 import { selectRequirements } from '../run/selection.ts';
-import { exitNow } from '../run/exit.ts';
+import { exitNow, guardExit } from '../run/exit.ts';
 import { preloadVitest } from '../run/run-suites.ts';
 import { deadlineIn, type RunDeadline } from '../run/watch.ts';
 import { checkBaseline, loadBaseline } from '../baseline/load.ts';
@@ -201,7 +201,10 @@ async function runPlan(
       ...(opts.load ? { load: { connections: opts.loadConnections, requests: opts.loadRequests } } : {}),
       deadline,
       // Whatever the stopped run left open must not hold the process: a last bound, then out.
-      onStopped: () => setTimeout(() => exitNow(EXIT.stopped), STOPPED_EXIT_BOUND_MS).unref(),
+      onStopped: () => {
+        guardExit(); // a worker stuck in native code would hold process.exit for ever
+        setTimeout(() => exitNow(EXIT.stopped), STOPPED_EXIT_BOUND_MS).unref();
+      },
       ...(opts.baseline !== undefined
         ? { baseline: { loaded: loadBaseline(opts.baseline, dialect), strict: opts.strictBaseline } }
         : {}),

@@ -6,7 +6,6 @@ import {
   createPrivateKey,
   createPublicKey,
   diffieHellman,
-  generateKeyPairSync,
   type KeyObject,
   randomBytes,
 } from 'node:crypto';
@@ -39,15 +38,21 @@ export function privateKeyFromRaw(base64: string): KeyObject {
   return createPrivateKey({ key: Buffer.concat([PKCS8_X448_PREFIX, d]), format: 'der', type: 'pkcs8' });
 }
 
-export function rawPublicKey(key: KeyObject): string {
-  const pub = key.type === 'private' ? createPublicKey(key) : key;
-  const x = pub.export({ format: 'jwk' }).x as string;
-  return Buffer.from(x, 'base64url').toString('base64');
-}
+// Keys are made and read without node:crypto's key generation jobs or JWK export: on Node 20 a
+// generateKeyPairSync job finalized by a GC that runs inside KeyObject.export({format: 'jwk'}) of its
+// own key locks the mutex the export holds, and the thread deadlocks in native code (seen as a rare
+// stall of the suite's worker that no timer can end, and a process.exit that never returns).
+// A raw private key is any 56 bytes (RFC 7748 clamps it); its public key is X448(k, 5), computed by
+// an X448 exchange with the base point.
+const BASE_POINT = (() => {
+  const u = Buffer.alloc(X448_KEY_BYTES);
+  u[0] = 5;
+  return createPublicKey({ key: { kty: 'OKP', crv: 'X448', x: b64url(u) }, format: 'jwk' });
+})();
 
-export function rawPrivateKey(key: KeyObject): string {
-  const d = key.export({ format: 'jwk' }).d as string;
-  return Buffer.from(d, 'base64url').toString('base64');
+/** The raw public key (base64) of a private key. */
+export function rawPublicKey(privateKey: KeyObject): string {
+  return diffieHellman({ privateKey, publicKey: BASE_POINT }).toString('base64');
 }
 
 export interface RawKeyPair {
@@ -56,8 +61,8 @@ export interface RawKeyPair {
 }
 
 export function generateRawKeyPair(): RawKeyPair {
-  const { privateKey } = generateKeyPairSync('x448');
-  return { publicKey: rawPublicKey(privateKey), privateKey: rawPrivateKey(privateKey) };
+  const privateKey = randomBytes(X448_KEY_BYTES).toString('base64');
+  return { publicKey: rawPublicKey(privateKeyFromRaw(privateKey)), privateKey };
 }
 
 function sharedAesKey(privateKey: KeyObject, publicKey: KeyObject): Buffer {

@@ -3,7 +3,7 @@
 // are bounded, and the whole run ends by its deadline. When a bound passes, `stopped` settles with
 // the cause as data; the caller writes the reports, stops the target and exits 2.
 import type { StopReason } from '../failure/reason.ts';
-import { workerStacks } from './worker-stacks.ts';
+import { stacksWanted, workerStacks } from './worker-stacks.ts';
 
 /** Why a run was stopped before its scenarios ended. */
 export type StopCause = (
@@ -65,7 +65,7 @@ export interface WatchOptions {
   readonly graceMs?: number;
   /** Longest gap with no scenario running: loading a suite file, its hooks, vitest's start. */
   readonly idleMs?: number;
-  /** Read the stuck worker's stack when stopping (default true). */
+  /** Read the stuck worker's stack when stopping (default: OMEGA_STALL_STACKS=1, see worker-stacks.ts). */
   readonly stacks?: boolean;
 }
 
@@ -119,9 +119,9 @@ export class RunWatch {
     this.dispose();
     // Every worker with JavaScript on its stack (an idle one has none): dialects may run side by side.
     const stack =
-      this.options.stacks === false
-        ? []
-        : workerStacks().flatMap((frames, i) => (i === 0 ? frames : ['(another worker)', ...frames]));
+      (this.options.stacks ?? stacksWanted())
+        ? workerStacks().flatMap((frames, i) => (i === 0 ? frames : ['(another worker)', ...frames]))
+        : [];
     this.settle(stack.length > 0 ? { ...c, workerStack: stack } : c);
   }
 

@@ -1,8 +1,9 @@
 // Steps scenarios share: registering Iotas and users, announcing, reading back.
 // A step that does not work raises SetupError naming the step and the reply.
+import { randomBytes } from 'node:crypto';
 import type { Reply } from '../client/connection.ts';
 import type { OmikronSession } from '../client/session.ts';
-import { generateRawKeyPair } from '../crypto/x448.ts';
+import { X448_KEY_BYTES } from '../crypto/x448.ts';
 import { type Announcement, isErrorType } from '../protocol/messages.ts';
 import { type ScenarioContext, SetupError, describeReply } from './context.ts';
 
@@ -38,7 +39,11 @@ export async function registerId(o: OmikronSession): Promise<number> {
   return id;
 }
 
-export const freshPublicKey = (): string => generateRawKeyPair().publicKey;
+/**
+ * A public key for a user or Iota the suite registers: 56 random bytes. Every 56-byte string is an
+ * X448 public key (a u-coordinate, RFC 7748), and no check of the suite needs its private key.
+ */
+export const freshPublicKey = (): string => randomBytes(X448_KEY_BYTES).toString('base64');
 
 export async function newIota(o: OmikronSession): Promise<IotaFixture> {
   const iotaId = await registerId(o);
