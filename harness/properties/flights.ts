@@ -4,7 +4,7 @@
 import type { Envelope, Reply } from '../client/connection.ts';
 import type { OmikronSession } from '../client/session.ts';
 import { show } from '../scenario/context.ts';
-import { anomalyRequirement } from './causes.ts';
+import { anomalyRequirement, rankOf } from './causes.ts';
 import { exchange, PropertyFailure } from './runner.ts';
 
 export interface InFlight {
@@ -103,7 +103,7 @@ export function idProblems(
   const out: Problem[] = [];
   for (const a of o.connection.anomalies) {
     const crossedFrom = 'id' in a && a.id !== undefined ? elsewhere.get(a.id) : undefined;
-    const { req, rank } = anomalyRequirement(a, crossedFrom !== undefined);
+    const { req, rank } = anomalyRequirement(a, crossedFrom);
     const frame = 'frame' in a ? a.frame : `${a.length} bytes`;
     const text =
       crossedFrom !== undefined
@@ -121,9 +121,10 @@ export function idProblems(
   }
   for (const f of flights) {
     if (f.session !== o || f.optional || f.reply !== undefined) continue;
+    const req = f.specific ?? 'ENV-003';
     out.push({
-      req: f.specific ?? 'ENV-003',
-      rank: 2,
+      req,
+      rank: rankOf('ENV-003'),
       text: `${o.label}: no reply with id ${show(f.id)} to ${f.label}${f.failure ? ` (${f.failure.message})` : ''}`,
     });
   }

@@ -2,7 +2,7 @@
 // counterexample ("SEED:PATH"), and a failed check naming the most specific requirement with the
 // shrunk counterexample and a one-line replay command.
 import fc from 'fast-check';
-import type { Anomaly, Reply } from '../client/connection.ts';
+import type { Reply } from '../client/connection.ts';
 import { HarnessError } from '../client/errors.ts';
 import type { OmikronSession } from '../client/session.ts';
 import { isErrorType } from '../protocol/messages.ts';
@@ -252,9 +252,9 @@ export function failWithReplay(
 }
 
 /** What an error thrown by a predicate says, as a property failure (its cause read from its fields). */
-export function toPropertyFailure(e: unknown, fallback: string, lastAnomaly?: Anomaly): PropertyFailure {
+export function toPropertyFailure(e: unknown, fallback: string): PropertyFailure {
   if (e instanceof PropertyFailure) return e;
-  const req = requirementOfRequestError(e, lastAnomaly);
+  const req = requirementOfRequestError(e);
   if (req !== null) return new PropertyFailure(req, (e as Error).message);
   const err = e instanceof Error ? e : new Error(String(e));
   return new PropertyFailure(
@@ -286,7 +286,7 @@ export async function exchange(o: OmikronSession, r: RawRequest, timeoutMs?: num
   try {
     return await o.connection.request(envelope as never, timeoutMs === undefined ? {} : { timeoutMs });
   } catch (e) {
-    throw toPropertyFailure(e, 'ENV-003', o.connection.anomalies.at(-1));
+    throw toPropertyFailure(e, 'ENV-003');
   }
 }
 
