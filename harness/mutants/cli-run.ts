@@ -8,7 +8,7 @@ import type { Dialect } from '../protocol/dialect.ts';
 import { type RunReport, runReportSchema } from '../run/report-model.ts';
 import { PACKAGE_ROOT } from '../run/version.ts';
 import { REFERENCE_NAME } from './config.ts';
-import { isFailing, type RequirementOutcome, type RunResult, TIMEOUT_FAILURE } from './result.ts';
+import { BOUND_CAUSES, isFailing, type RequirementOutcome, type RunResult } from './result.ts';
 import { PROPERTY_SUITES, type SuiteFiles } from './suite-files.ts';
 
 /** The command users run (plain JavaScript; it starts the suite however the package is built). */
@@ -85,7 +85,7 @@ function outcomesOf(report: RunReport): RequirementOutcome[] {
         ? {
             scenarios,
             files: [...new Set(files)],
-            timeoutOnly: failing.every((c) => TIMEOUT_FAILURE.test(c.message)),
+            timeoutOnly: failing.every((c) => c.cause !== undefined && BOUND_CAUSES.has(c.cause.kind)),
             message: clip(failing[0]!.message),
           }
         : {}),

@@ -4,6 +4,9 @@
 import type { Envelope, Reply } from '../client/connection.ts';
 import type { OmikronSession } from '../client/session.ts';
 import { show } from '../scenario/context.ts';
+import type { Cause } from '../client/causes.ts';
+import { HarnessError } from '../client/errors.ts';
+import { strayCause } from '../verdict/cause-table.ts';
 import { anomalyRequirement, rankOf } from './causes.ts';
 import { exchange, PropertyFailure } from './runner.ts';
 
@@ -88,6 +91,8 @@ export interface Problem {
   readonly req: string;
   readonly text: string;
   readonly rank: number;
+  /** What came (or did not), as data, for the failed check's record. */
+  readonly cause?: Cause;
 }
 
 /**
@@ -117,7 +122,7 @@ export function idProblems(
               : a.kind === 'binary'
                 ? `${o.label}: a binary frame of ${a.length} bytes`
                 : `${o.label}: a frame that is not a JSON object: ${frame}`;
-    out.push({ req, rank, text });
+    out.push({ req, rank, text, cause: strayCause(a, crossedFrom) });
   }
   for (const f of flights) {
     if (f.session !== o || f.optional || f.reply !== undefined) continue;
@@ -125,6 +130,9 @@ export function idProblems(
     out.push({
       req,
       rank: rankOf('ENV-003'),
+      ...(f.failure instanceof HarnessError && f.failure.cause !== undefined
+        ? { cause: f.failure.cause }
+        : {}),
       text: `${o.label}: no reply with id ${show(f.id)} to ${f.label}${f.failure ? ` (${f.failure.message})` : ''}`,
     });
   }
@@ -143,5 +151,9 @@ export function throwFirst(problems: readonly Problem[], context: string): void 
           .map((p) => p.text)
           .join(' | ')})`
       : '';
-  throw new PropertyFailure(first.req, `${context}: ${first.text}${more}`);
+  throw new PropertyFailure(
+    first.req,
+    `${context}: ${first.text}${more}`,
+    first.cause ? { cause: first.cause } : {},
+  );
 }

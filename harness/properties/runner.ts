@@ -2,6 +2,7 @@
 // counterexample ("SEED:PATH"), and a failed check naming the most specific requirement with the
 // shrunk counterexample and a one-line replay command.
 import fc from 'fast-check';
+import type { Cause } from '../client/causes.ts';
 import type { Reply } from '../client/connection.ts';
 import { HarnessError } from '../client/errors.ts';
 import type { OmikronSession } from '../client/session.ts';
@@ -16,7 +17,7 @@ export class PropertyFailure extends Error {
   constructor(
     readonly requirement: string,
     message: string,
-    readonly detail: { readonly expected?: unknown; readonly actual?: unknown } = {},
+    readonly detail: { readonly expected?: unknown; readonly actual?: unknown; readonly cause?: Cause } = {},
   ) {
     super(message);
   }
@@ -237,7 +238,7 @@ export function failWithReplay(
   req: string,
   message: string,
   replay: string,
-  detail: { expected?: unknown; actual?: unknown } = {},
+  detail: { expected?: unknown; actual?: unknown; cause?: Cause } = {},
 ): void {
   const before = t.checks.length;
   let stop: unknown = null;
@@ -255,11 +256,13 @@ export function failWithReplay(
 export function toPropertyFailure(e: unknown, fallback: string): PropertyFailure {
   if (e instanceof PropertyFailure) return e;
   const req = requirementOfRequestError(e);
-  if (req !== null) return new PropertyFailure(req, (e as Error).message);
+  const cause = e instanceof HarnessError && e.cause !== undefined ? { cause: e.cause } : {};
+  if (req !== null) return new PropertyFailure(req, (e as Error).message, cause);
   const err = e instanceof Error ? e : new Error(String(e));
   return new PropertyFailure(
     fallback,
     err instanceof HarnessError ? err.message : `harness error: ${err.stack}`,
+    cause,
   );
 }
 
