@@ -59,7 +59,8 @@ export function assembleTrace(dir: string, file: string, upstream: string): numb
     parts = [];
   }
   for (const p of parts) lines = lines.concat(readFileSync(join(dir, p), 'utf8').split('\n').filter(Boolean));
-  const timed = lines.map((l) => ({ l, t: Number(/"time":([\d.]+)/.exec(l)?.[1] ?? 0) }));
+  // The parts are records this process wrote (recordLine): their time is a field.
+  const timed = lines.map((l) => ({ l, t: Number((JSON.parse(l) as { time?: unknown }).time ?? 0) }));
   timed.sort((a, b) => a.t - b.t);
   const header = headerLine({
     format: TRACE_FORMAT,
