@@ -12,12 +12,14 @@ export interface VerdictChange {
 
 const sorted = (a: Iterable<string>, b: Iterable<string>): string[] => [...new Set([...a, ...b])].sort();
 
-export function diffSnapshots(before: Snapshot, after: Snapshot): VerdictChange[] {
+/** `common`: only targets both snapshots have (one of them ran a part, --only). */
+export function diffSnapshots(before: Snapshot, after: Snapshot, common = false): VerdictChange[] {
   const changes: VerdictChange[] = [];
   for (const target of sorted(Object.keys(before.targets), Object.keys(after.targets))) {
     const b = before.targets[target];
     const a = after.targets[target];
     if (b === undefined || a === undefined) {
+      if (common) continue;
       changes.push({ target, ...(b ? { before: 'present' } : { after: 'present' }) });
       continue;
     }
@@ -34,8 +36,14 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): VerdictChange[
 }
 
 /** One line per change, grouped by target; a summary line last. */
-export function renderDiff(changes: readonly VerdictChange[], before: Snapshot, after: Snapshot): string {
-  const targets = sorted(Object.keys(before.targets), Object.keys(after.targets)).length;
+export function renderDiff(
+  changes: readonly VerdictChange[],
+  before: Snapshot,
+  after: Snapshot,
+  common = false,
+): string {
+  const all = sorted(Object.keys(before.targets), Object.keys(after.targets));
+  const targets = common ? all.filter((t) => t in before.targets && t in after.targets).length : all.length;
   const lines: string[] = [];
   let last: string | undefined;
   for (const c of changes) {
@@ -52,7 +60,7 @@ export function renderDiff(changes: readonly VerdictChange[], before: Snapshot, 
   lines.push(
     changes.length === 0
       ? `no verdict changed (${targets} targets)`
-      : `${changes.length} verdict(s) changed in ${changedTargets} of ${targets} targets`,
+      : `${changes.length} difference(s) in ${changedTargets} of ${targets} targets`,
   );
   return lines.join('\n');
 }

@@ -29,7 +29,8 @@ import { diffSnapshots, renderDiff } from './diff.ts';
 import { addResults, mergeSnapshots, readSnapshot, type TargetVerdicts, writeSnapshot } from './snapshot.ts';
 
 const USAGE = `usage: npm run verdicts -- snapshot OUT.json [--only NAME,...] [--base reference|both] [--concurrency N]
-       npm run verdicts -- diff BEFORE.json AFTER.json      (exit 1 when a verdict changed)
+       npm run verdicts -- diff BEFORE.json AFTER.json [--common]   (exit 1 when a verdict changed;
+                                   --common: only the targets both have)
        npm run verdicts -- merge OUT.json PART.json...`;
 
 function usageError(message: string): never {
@@ -177,10 +178,12 @@ try {
     if (!out || out.startsWith('--')) usageError('snapshot: name the file to write');
     await snapshot(out, args);
   } else if (command === 'diff') {
-    if (rest.length !== 2) usageError('diff: name two snapshots, before and after');
-    const [before, after] = [readSnapshot(resolve(rest[0]!)), readSnapshot(resolve(rest[1]!))];
-    const changes = diffSnapshots(before, after);
-    process.stdout.write(`${renderDiff(changes, before, after)}\n`);
+    const common = rest.includes('--common');
+    const files = rest.filter((a) => a !== '--common');
+    if (files.length !== 2) usageError('diff: name two snapshots, before and after');
+    const [before, after] = [readSnapshot(resolve(files[0]!)), readSnapshot(resolve(files[1]!))];
+    const changes = diffSnapshots(before, after, common);
+    process.stdout.write(`${renderDiff(changes, before, after, common)}\n`);
     process.exitCode = changes.length > 0 ? 1 : 0;
   } else if (command === 'merge') {
     const [out, ...parts] = rest;
