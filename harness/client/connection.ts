@@ -117,7 +117,7 @@ export class Connection {
         this.closeInfo = info;
         clearInterval(this.keepalive);
         clearTimeout(this.sweepTimer);
-        this.transcript.record(this.label, 'event', 'close', `close ${code} ${info.reason}`);
+        this.transcript.record(this.label, 'event', 'close', `close ${code} ${info.reason}`, code);
         const at = this.now();
         for (const [, p] of this.pending) {
           p.reject(new ConnectionClosedError(this.label, p.what, code, info.reason, at));

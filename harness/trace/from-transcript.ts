@@ -17,9 +17,13 @@ export function entryRecord(e: TranscriptEntry, base: number, prefix: string): T
   if (e.dir === 'event') {
     if (e.kind === 'open') return { time, connection, event: 'open' };
     if (e.kind === 'close') {
-      const code = Number(/^close (\d+)/.exec(e.head)?.[1]);
       // Which side closed is not in the transcript: left out, so nothing is judged on it.
-      return { time, connection, event: 'close', ...(Number.isInteger(code) ? { code } : {}) };
+      return {
+        time,
+        connection,
+        event: 'close',
+        ...(e.closeCode === undefined ? {} : { code: e.closeCode }),
+      };
     }
     return undefined;
   }
