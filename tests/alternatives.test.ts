@@ -19,7 +19,7 @@ import { Store } from '../fixtures/reference/store.ts';
 import { VARIANTS } from '../fixtures/variants/catalogue.ts';
 import { judgeAlternative } from '../harness/mutants/alternatives-report.ts';
 import { assess } from '../harness/mutants/assess.ts';
-import type { VariantOutcome } from '../harness/mutants/judge.ts';
+import { judgeReference, type VariantOutcome } from '../harness/mutants/judge.ts';
 import { alternativeProblems } from '../harness/mutants/catalogue-check.ts';
 import { cliArgs, runResult } from '../harness/mutants/cli-run.ts';
 import { type JobResult, runPool, stallLine } from '../harness/mutants/pool.ts';
@@ -262,6 +262,37 @@ describe('the runner', () => {
       files: ['get-user.test.ts'],
       timeoutOnly: false,
     });
+  });
+
+  test('a coverage gap is a judged requirement no check touched, told by its checks, not by its summary', () => {
+    const report = {
+      level: 'must',
+      exitCode: 0,
+      problems: [],
+      scenarios: [],
+      requirements: [
+        { id: 'ENV-001', level: 'MUST', verdict: 'not-verified', summary: 'any words', checks: [] },
+        {
+          id: 'ENV-002',
+          level: 'MUST',
+          verdict: 'not-verified',
+          summary: 'no scenario checked it in this run',
+          checks: [
+            {
+              requirement: 'ENV-002',
+              outcome: 'not-verified',
+              message: 'needs iota_user_data',
+              scenario: 'S',
+            },
+          ],
+        },
+      ],
+    } as unknown as RunReport;
+    const spec = { subject: 'reference', dialect: 'seed', timeoutMs: 1, seed: 1, runs: 1 } as const;
+    const result = runResult(spec, [report], { scripted: [], properties: [] }, 5, false);
+    const o = judgeReference({ job: { subject: 'reference', dialect: 'seed' }, ok: true, result, wallMs: 5 });
+    expect(o.coverageGaps).toEqual(['ENV-001']);
+    expect(o.notVerified.map((q) => q.id)).toEqual(['ENV-002']);
   });
 
   test('a requirement rests on timeouts only when every failing check has a bound as its cause, not by its message', () => {

@@ -81,6 +81,9 @@ function outcomesOf(report: RunReport): RequirementOutcome[] {
       level: q.level,
       verdict: q.verdict,
       ...(q.verdict === 'passed' || q.verdict === 'not-applicable' ? {} : { summary: clip(q.summary) }),
+      ...(q.verdict === 'not-verified' && q.checks.every((c) => c.outcome === 'info')
+        ? { unchecked: true }
+        : {}),
       ...(failing.length > 0
         ? {
             scenarios,

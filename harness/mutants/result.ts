@@ -19,6 +19,8 @@ export const requirementOutcomeSchema = z.object({
   timeoutOnly: z.boolean().optional(),
   /** The first failing check's message. */
   message: z.string().optional(),
+  /** No scenario recorded a check of it (a pass, a failure or a not-verified): a coverage gap. */
+  unchecked: z.boolean().optional(),
 });
 export type RequirementOutcome = z.infer<typeof requirementOutcomeSchema>;
 
