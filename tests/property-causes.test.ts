@@ -63,6 +63,20 @@ describe('causes as data', () => {
     expect(crossed.rank).toBeLessThan(anomalyRequirement(unsolicited('success')).rank);
   });
 
+  it('names a reply without its id before a missing one, ENV-001 and ENV-002 alike', () => {
+    const noId = (type: string): Anomaly => ({
+      kind: 'no-id',
+      frame: '{}',
+      type,
+      error: type.startsWith('error'),
+      ...at,
+    });
+    const success = anomalyRequirement(noId('success'));
+    const error = anomalyRequirement(noId('error_x'));
+    expect(success.rank).toBe(error.rank);
+    expect(success.rank).toBeLessThan(anomalyRequirement(unsolicited('success')).rank);
+  });
+
   it('charges a failed request by the cause its error carries', () => {
     expect(requirementOfRequestError(timeout())).toBe('ENV-003');
     // The table charges a close to nothing: the property's own requirement judges it.

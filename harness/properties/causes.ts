@@ -15,11 +15,17 @@ export interface IdRequirement {
 
 /**
  * Which of several id problems on a connection is named first: a reply that crossed connections,
- * then a reply with its id wrong, then a reply missing or too many, then a frame that is no reply.
+ * then a reply with its id wrong or missing (ENV-001 and ENV-002 alike: the first seen is named),
+ * then a reply missing or too many, then a frame that is no reply.
  */
-const SPECIFICITY: readonly RequirementId[] = ['ENV-006', 'ENV-001', 'ENV-002', 'ENV-003', 'ENV-004'];
+const SPECIFICITY: readonly (readonly RequirementId[])[] = [
+  ['ENV-006'],
+  ['ENV-001', 'ENV-002'],
+  ['ENV-003'],
+  ['ENV-004'],
+];
 export const rankOf = (req: RequirementId): number => {
-  const i = SPECIFICITY.indexOf(req);
+  const i = SPECIFICITY.findIndex((reqs) => reqs.includes(req));
   return i < 0 ? SPECIFICITY.length : i;
 };
 
