@@ -125,6 +125,8 @@ async function snapshot(out: string, args: readonly string[]): Promise<void> {
       killAllChildren();
       process.exit(130);
     });
+  // The commit the runs are of: taken before they start (HEAD may move during a long snapshot).
+  const at = commit();
   const targets: Record<string, TargetVerdicts> = {};
   const progress = (label: string) => (r: JobResult, done: number, total: number) =>
     say(
@@ -159,7 +161,7 @@ async function snapshot(out: string, args: readonly string[]): Promise<void> {
     kind: 'omega-verdicts',
     takenAt: new Date().toISOString(),
     settings: {
-      commit: commit(),
+      commit: at,
       seed: MUTANT_SEED,
       variantRuns: MUTANT_RUNS,
       variantReplyTimeoutMs: MUTANT_REPLY_TIMEOUT_MS,
