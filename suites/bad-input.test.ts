@@ -18,6 +18,7 @@ import { scenario } from '../harness/scenario/scenario.ts';
 import type { RequirementId } from '../harness/spec/requirements.ts';
 import {
   describeOutcome,
+  outcomeCause,
   envelopeWithoutType,
   expectErrorOrClose,
   expectServerSurvived,
@@ -106,6 +107,7 @@ function expectErrorWithId(
     t.fail(req, `${what}: ${describeOutcome(o)}`, {
       expected: `an error reply with id "${id}"`,
       actual: describeOutcome(o),
+      ...outcomeCause(o),
     });
     return describeOutcome(o);
   }

@@ -16,6 +16,7 @@ import { scenario } from '../harness/scenario/scenario.ts';
 import {
   anomaliesSince,
   describeOutcome,
+  outcomeCause,
   expectNoAnomalies,
   type Outcome,
   outcomeOf,
@@ -50,6 +51,7 @@ scenario(['ENV-002'], 'an error reply carries the id of its request', async (t) 
       t.fail('ENV-002', `${what}: ${describeOutcome(o1)}`, {
         expected: `an error reply with id "${id}"`,
         actual: describeOutcome(o1),
+        ...outcomeCause(o1),
       });
       return;
     }
@@ -216,6 +218,7 @@ scenario(
         t.fail('ENV-007', `round ${round}: change ${describeOutcome(c)}, read ${describeOutcome(r)}`, {
           expected: 'a reply to each',
           actual: `change: ${describeOutcome(c)}; read: ${describeOutcome(r)}`,
+          ...outcomeCause(c.kind === 'reply' ? r : c),
         });
         return;
       }

@@ -19,6 +19,7 @@ import {
   closedWithin,
   describeClose,
   describeOutcome,
+  outcomeCause,
   expectRefused,
   type Outcome,
   outcomeOf,
@@ -250,6 +251,7 @@ scenario(['SES-006'], 'a ping before authentication gets its pong; the handshake
     return t.fail('SES-006', `ping before authentication: ${describeOutcome(o)}`, {
       expected: 'pong with the ping id',
       actual: describeOutcome(o),
+      ...outcomeCause(o),
     });
   }
   t.check('SES-006', o.reply.type === 'pong', 'ping before authentication is answered with pong', {
@@ -268,6 +270,7 @@ scenario(['SES-007'], 'a ping after authentication gets its pong', async (t) => 
       return t.fail('SES-007', `ping after authentication: ${describeOutcome(o)}`, {
         expected: 'pong with the ping id',
         actual: describeOutcome(o),
+        ...outcomeCause(o),
       });
     }
     t.check('SES-007', o.reply.type === 'pong', 'ping after authentication is answered with pong', {

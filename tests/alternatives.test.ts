@@ -19,7 +19,7 @@ import { Store } from '../fixtures/reference/store.ts';
 import { VARIANTS } from '../fixtures/variants/catalogue.ts';
 import { judgeAlternative } from '../harness/mutants/alternatives-report.ts';
 import { assess } from '../harness/mutants/assess.ts';
-import type { VariantOutcome } from '../harness/mutants/judge.ts';
+import { judgeReference, type VariantOutcome } from '../harness/mutants/judge.ts';
 import { alternativeProblems } from '../harness/mutants/catalogue-check.ts';
 import { cliArgs, runResult } from '../harness/mutants/cli-run.ts';
 import { type JobResult, runPool } from '../harness/mutants/pool.ts';
@@ -266,6 +266,17 @@ describe('the runner', () => {
       command: [process.execPath, '-e', 'process.exit(3)', '--'],
     });
     expect(r!.ok ? '' : r!.error).toMatch(/exit code 3\) without a usable report/);
+    expect(r!.ok ? undefined : r!.refused).toBeUndefined();
+  });
+
+  test('a run the CLI refuses (its error event) is marked refused', async () => {
+    const refuse = `process.stdout.write(JSON.stringify({ event: 'error', message: 'no handshake' }) + '\\n'); process.exit(2)`;
+    const [r] = await runPool([{ subject: 'x', dialect: 'seed' }], {
+      boundMs: 10_000,
+      command: [process.execPath, '-e', refuse, '--'],
+    });
+    expect(r!.ok ? '' : r!.error).toMatch(/could not run it \(exit code 2\): no handshake/);
+    expect(r!.ok ? undefined : r!.refused).toBe(true);
   });
 
   test('verdicts come from report.json; the line restating failures is no harness error', () => {
@@ -306,6 +317,74 @@ describe('the runner', () => {
       files: ['get-user.test.ts'],
       timeoutOnly: false,
     });
+  });
+
+  test('a coverage gap is a judged requirement no check touched, told by its checks, not by its summary', () => {
+    const report = {
+      level: 'must',
+      exitCode: 0,
+      problems: [],
+      scenarios: [],
+      requirements: [
+        { id: 'ENV-001', level: 'MUST', verdict: 'not-verified', summary: 'any words', checks: [] },
+        {
+          id: 'ENV-002',
+          level: 'MUST',
+          verdict: 'not-verified',
+          summary: 'no scenario checked it in this run',
+          checks: [
+            {
+              requirement: 'ENV-002',
+              outcome: 'not-verified',
+              message: 'needs iota_user_data',
+              scenario: 'S',
+            },
+          ],
+        },
+      ],
+    } as unknown as RunReport;
+    const spec = { subject: 'reference', dialect: 'seed', timeoutMs: 1, seed: 1, runs: 1 } as const;
+    const result = runResult(spec, [report], { scripted: [], properties: [] }, 5, false);
+    const o = judgeReference({ job: { subject: 'reference', dialect: 'seed' }, ok: true, result, wallMs: 5 });
+    expect(o.coverageGaps).toEqual(['ENV-001']);
+    expect(o.notVerified.map((q) => q.id)).toEqual(['ENV-002']);
+  });
+
+  test('a requirement rests on timeouts only when every failing check has a bound as its cause, not by its message', () => {
+    const fail = (message: string, cause?: object) => ({
+      requirement: 'ENV-003',
+      outcome: 'fail',
+      message,
+      scenario: 'S',
+      ...(cause ? { cause } : {}),
+    });
+    const timeout = {
+      kind: 'timeout',
+      connection: 'c',
+      at: 1,
+      request: 'ping (id 1)',
+      sentAt: 0,
+      timeoutMs: 5,
+      strays: [],
+    };
+    const outcome = (checks: object[]) => {
+      const report = {
+        level: 'must',
+        exitCode: 1,
+        problems: [],
+        scenarios: [{ name: 'S', file: 'suites/envelope.test.ts', state: 'failed', durationMs: 1 }],
+        requirements: [{ id: 'ENV-003', level: 'MUST', verdict: 'failed', summary: 'it failed', checks }],
+      } as unknown as RunReport;
+      const spec = { subject: 'v', dialect: 'seed', timeoutMs: 1, seed: 1, runs: 1 } as const;
+      return runResult(spec, [report], { scripted: [], properties: [] }, 5, false).requirements[0]!
+        .timeoutOnly;
+    };
+    expect(outcome([fail('anything', timeout), fail('down', { kind: 'target-down', reason: 'x' })])).toBe(
+      true,
+    );
+    expect(outcome([fail('anything', timeout), fail('a stray frame', { kind: 'duplicate' })])).toBe(false);
+    // A message that reads like a timeout, without the cause, is not taken for one.
+    expect(outcome([fail('c: no reply to ping (id 1) within 5 ms')])).toBe(false);
   });
 });
 
@@ -348,9 +427,20 @@ describe('judging an alternative', () => {
       wallMs: 1,
       stderrTail: '',
       error: 'the CLI could not run it (exit code 2): no handshake',
+      refused: true,
     };
     expect(judgeAlternative(noStart, 'c', cannot).status).toBe('known');
-    const stalled: JobResult = { ...noStart, error: 'a (seed) stalled: no report within the per-run bound' };
+    // Told by the field, never by the words of the error.
+    const { refused: _, ...sameWords } = noStart;
+    expect(judgeAlternative(sameWords, 'c', cannot).status).toBe('failed');
+    const stalled: JobResult = {
+      job,
+      ok: false,
+      wallMs: 1,
+      stderrTail: '',
+      error: 'a (seed) stalled: no report within the per-run bound',
+      stalled: true,
+    };
     expect(judgeAlternative(stalled, 'c', cannot).status).toBe('failed');
   });
 });

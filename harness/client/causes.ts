@@ -55,6 +55,8 @@ export const causeSchema = z.discriminatedUnion('kind', [
     kind: z.literal('timeout'),
     ...where,
     request: z.string(),
+    /** The request's type (absent for a frame without a string type): a handshake step is told by it. */
+    requestType: z.string().optional(),
     sentAt: z.number(),
     timeoutMs: z.number(),
     strays: z.array(anomalySchema),

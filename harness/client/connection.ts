@@ -56,6 +56,8 @@ export type { Anomaly } from './causes.ts';
 
 interface Pending {
   readonly what: string;
+  /** The request's type, when it had a string one. */
+  readonly type?: string;
   readonly resolve: (r: Reply) => void;
   readonly reject: (e: Error) => void;
   /** performance.now() past which the request has timed out (one sweep timer per connection). */
@@ -115,7 +117,7 @@ export class Connection {
         this.closeInfo = info;
         clearInterval(this.keepalive);
         clearTimeout(this.sweepTimer);
-        this.transcript.record(this.label, 'event', 'close', `close ${code} ${info.reason}`);
+        this.transcript.record(this.label, 'event', 'close', `close ${code} ${info.reason}`, code);
         const at = this.now();
         for (const [, p] of this.pending) {
           p.reject(new ConnectionClosedError(this.label, p.what, code, info.reason, at));
@@ -219,6 +221,7 @@ export class Connection {
     const promise = new Promise<Reply>((resolve, reject) => {
       this.pending.set(id, {
         what,
+        ...(typeof envelope.type === 'string' ? { type: envelope.type } : {}),
         resolve,
         reject,
         deadline,
@@ -256,6 +259,7 @@ export class Connection {
             connection: this.label,
             at: this.now(),
             request: p.what,
+            ...(p.type === undefined ? {} : { requestType: p.type }),
             sentAt: p.sentAt,
             timeoutMs: p.timeoutMs,
             strays,

@@ -13,6 +13,8 @@ export interface TranscriptEntry {
   readonly head: string;
   readonly length: number;
   readonly sha256: string;
+  /** The close code (close events only): a field, so nothing reads it back from the head. */
+  readonly closeCode?: number;
 }
 
 const sha256 = (payload: string | Buffer): string => createHash('sha256').update(payload).digest('hex');
@@ -29,6 +31,7 @@ class Entry implements TranscriptEntry {
     readonly head: string,
     readonly length: number,
     digestOrFrame: string | Buffer,
+    readonly closeCode?: number,
   ) {
     if (length > TRANSCRIPT_HEAD_BYTES) this.#digest = digestOrFrame as string;
     else this.#frame = digestOrFrame;
@@ -55,6 +58,7 @@ export class Transcript {
     dir: TranscriptEntry['dir'],
     kind: TranscriptEntry['kind'],
     payload: string | Buffer,
+    closeCode?: number,
   ): void {
     // The hot path of every request: a short text frame is its own head, and its digest is computed
     // only when read (frames beyond the head are hashed at once, so no large frame is kept).
@@ -80,6 +84,7 @@ export class Transcript {
         head,
         length,
         length > TRANSCRIPT_HEAD_BYTES ? sha256(payload) : payload,
+        closeCode,
       ),
     );
   }

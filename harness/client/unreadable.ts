@@ -1,7 +1,7 @@
 // A frame the server can read no id from (not JSON, no id, binary): its answer is the next error*
 // frame whose id matches no request, whatever that id (a server may make one up), or a frame without
 // an id; or a close; or silence, proven by a barrier instead of waiting out the reply bound.
-import type { Anomaly } from './causes.ts';
+import type { Anomaly, CauseOf } from './causes.ts';
 import { type CloseInfo, type Connection, isCloseInfo, type Reply, waitAtMost } from './connection.ts';
 
 export type UnreadableOutcome =
@@ -9,7 +9,12 @@ export type UnreadableOutcome =
   | { readonly kind: 'close'; readonly close: CloseInfo }
   /** Neither came; proven by a barrier (in-order target) or a barrier and the settle window. */
   | { readonly kind: 'silence'; readonly proof: string; readonly stray: readonly Anomaly[] }
-  | { readonly kind: 'timeout'; readonly ms: number; readonly stray: readonly Anomaly[] };
+  | {
+      readonly kind: 'timeout';
+      readonly ms: number;
+      readonly stray: readonly Anomaly[];
+      readonly cause: CauseOf<'timeout'>;
+    };
 
 /** Before the barrier ping: a server that closes on the frame has its close read before we write again. */
 export const GRACE_MS = 100;
@@ -28,6 +33,7 @@ export async function sendUnreadable(
   const from = c.anomalies.length;
   const ms = c.options.timeoutMs;
   const started = performance.now();
+  const sentAt = c.now();
   c.sendRaw(payload, { ...opts, expectUncorrelatedReply: true });
   let answer: Reply | CloseInfo | 'timeout' | undefined;
   const answered = c.nextUncorrelated(ms).then((r) => {
@@ -61,7 +67,21 @@ export async function sendUnreadable(
   await answered;
   if (answer === 'timeout' || answer === undefined) {
     c.abandonUnreadable();
-    return { kind: 'timeout', ms, stray: c.anomalies.slice(from) };
+    const stray = c.anomalies.slice(from);
+    return {
+      kind: 'timeout',
+      ms,
+      stray,
+      cause: {
+        kind: 'timeout',
+        connection: c.label,
+        at: c.now(),
+        request: 'a frame it can read no id from',
+        sentAt,
+        timeoutMs: ms,
+        strays: [...stray],
+      },
+    };
   }
   if (isCloseInfo(answer)) return { kind: 'close', close: answer };
   return { kind: 'reply', reply: answer };

@@ -1,7 +1,8 @@
 // After the final barrier: every frame a connection could not match, classified, and every request
 // whose wait ended without its reply decided lost or not.
 import type { LoadChannel } from './channel.ts';
-import { type Finding, finding } from './findings.ts';
+import { strayCause } from '../verdict/cause-table.ts';
+import { type Finding, finding, strayFinding } from './findings.ts';
 import { parseLoadId } from './ids.ts';
 
 export interface Analysis {
@@ -31,12 +32,11 @@ export function analyseChannel(ch: LoadChannel, run: string, labels: readonly st
             late++;
           } else {
             findings.push(
-              finding(
+              strayFinding(
                 'wrong-id',
                 ch.label,
                 `a reply with id "${a.id}", which no request of this connection was waiting for`,
-                a.frame,
-                a.id,
+                a,
               ),
             );
           }
@@ -46,40 +46,33 @@ export function analyseChannel(ch: LoadChannel, run: string, labels: readonly st
               ? (labels[id.connection] ?? `connection ${id.connection}`)
               : `another client's connection (run ${id.run})`;
           findings.push(
-            finding(
+            strayFinding(
               'crossed',
               ch.label,
               `a reply to request "${a.id}" of ${from} arrived on ${ch.label}`,
-              a.frame,
-              a.id,
+              strayCause(a, from),
             ),
           );
         } else {
           findings.push(
-            finding(
-              'wrong-id',
-              ch.label,
-              `a reply with id "${a.id}", which no request carried`,
-              a.frame,
-              a.id,
-            ),
+            strayFinding('wrong-id', ch.label, `a reply with id "${a.id}", which no request carried`, a),
           );
         }
         break;
       }
       case 'duplicate':
-        findings.push(finding('duplicate', ch.label, `a second reply to id "${a.id}"`, a.frame, a.id));
+        findings.push(strayFinding('duplicate', ch.label, `a second reply to id "${a.id}"`, a));
         break;
       case 'no-id':
-        findings.push(finding('wrong-id', ch.label, 'a reply without an id', a.frame));
+        findings.push(strayFinding('wrong-id', ch.label, 'a reply without an id', a));
         break;
       case 'not-json':
         findings.push(
-          finding('malformed', ch.label, 'a frame that is not a JSON object with a string type', a.frame),
+          strayFinding('malformed', ch.label, 'a frame that is not a JSON object with a string type', a),
         );
         break;
       case 'binary':
-        findings.push(finding('malformed', ch.label, `a binary frame of ${a.length} bytes`));
+        findings.push(strayFinding('malformed', ch.label, `a binary frame of ${a.length} bytes`, a));
         break;
     }
   }

@@ -1,11 +1,17 @@
 // Everything acknowledged reads back: registrations, field changes, Iota changes, deletions.
 import type { Reply } from '../client/connection.ts';
 import type { LoadChannel } from './channel.ts';
+import type { RequirementId } from '../spec/requirements.ts';
 import type { Finding } from './findings.ts';
 import type { LoadUser } from './model.ts';
 import { judgeReply, recordMatches } from './replies.ts';
 
-const readBackFinding = (requirement: string, ch: LoadChannel, message: string, reply: Reply): Finding => ({
+const readBackFinding = (
+  requirement: RequirementId,
+  ch: LoadChannel,
+  message: string,
+  reply: Reply,
+): Finding => ({
   kind: 'read-back',
   requirement,
   connection: ch.label,

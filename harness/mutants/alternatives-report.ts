@@ -47,7 +47,7 @@ function asKnown(
   r: JobResult,
   falselyFailed: readonly RequirementOutcome[],
 ): boolean {
-  if (known.fails === 'cannot-start') return !r.ok && r.error.startsWith('the CLI could not run it');
+  if (known.fails === 'cannot-start') return !r.ok && r.refused === true;
   const fails = known.fails;
   return r.ok && r.result.errors.length === 0 && falselyFailed.every((f) => fails.includes(f.id));
 }

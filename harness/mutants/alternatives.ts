@@ -22,11 +22,13 @@ import { MUTANT_BOUND_MS, MUTANT_CONCURRENCY, MUTANT_SEED } from './config.ts';
 import { type Job, type JobResult, jobLabel, killAllChildren, runPool } from './pool.ts';
 import { writeJsonReport } from './report.ts';
 import { colour, plain, seconds } from './table.ts';
+import { snapshotOf, writeSnapshot } from '../verdicts/snapshot.ts';
 
 const USAGE = `usage: npm run alternatives -- [options]
   --only NAME,...      only these alternatives (${EVERY_ALTERNATIVE} is one of them)
   --json FILE          JSON report (default reports/out/alternatives.json)
   --concurrency N      runs at a time (default ${MUTANT_CONCURRENCY})
+  --snapshot FILE      also write the verdict of every requirement per run (npm run verdicts)
   --no-color           plain output`;
 
 function usageError(message: string): never {
@@ -34,12 +36,20 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
-let opts: { only?: string; json?: string; concurrency?: string; 'no-color'?: boolean; help?: boolean };
+let opts: {
+  only?: string;
+  json?: string;
+  snapshot?: string;
+  concurrency?: string;
+  'no-color'?: boolean;
+  help?: boolean;
+};
 try {
   opts = parseArgs({
     options: {
       only: { type: 'string' },
       json: { type: 'string' },
+      snapshot: { type: 'string' },
       concurrency: { type: 'string' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -142,4 +152,5 @@ try {
   say(`could not write the JSON report ${jsonPath}: ${(e as Error).message}`);
   exitCode = 1;
 }
+if (opts.snapshot) writeSnapshot(resolve(opts.snapshot), snapshotOf(results, report.settings));
 process.exitCode = exitCode;

@@ -8,7 +8,7 @@ import type { Dialect } from '../protocol/dialect.ts';
 import { type RunReport, runReportSchema } from '../run/report-model.ts';
 import { PACKAGE_ROOT } from '../run/version.ts';
 import { REFERENCE_NAME } from './config.ts';
-import { isFailing, type RequirementOutcome, type RunResult, TIMEOUT_FAILURE } from './result.ts';
+import { BOUND_CAUSES, isFailing, type RequirementOutcome, type RunResult } from './result.ts';
 import { PROPERTY_SUITES, type SuiteFiles } from './suite-files.ts';
 
 /** The command users run (plain JavaScript; it starts the suite however the package is built). */
@@ -84,11 +84,14 @@ function outcomesOf(report: RunReport): RequirementOutcome[] {
       level: q.level,
       verdict: q.verdict,
       ...(q.verdict === 'passed' || q.verdict === 'not-applicable' ? {} : { summary: clip(q.summary) }),
+      ...(q.verdict === 'not-verified' && q.checks.every((c) => c.outcome === 'info')
+        ? { unchecked: true }
+        : {}),
       ...(failing.length > 0
         ? {
             scenarios,
             files: [...new Set(files)],
-            timeoutOnly: failing.every((c) => TIMEOUT_FAILURE.test(c.message)),
+            timeoutOnly: failing.every((c) => c.cause !== undefined && BOUND_CAUSES.has(c.cause.kind)),
             message: clip(failing[0]!.message),
           }
         : {}),

@@ -5,9 +5,6 @@ import type { JobResult } from './pool.ts';
 import { isFailing, type RequirementOutcome } from './result.ts';
 import { isPropertySuite } from './suite-files.ts';
 
-/** The summary verdictsFor gives a judged requirement no check touched. */
-export const COVERAGE_GAP = 'no scenario checked it in this run';
-
 export interface ReferenceOutcome {
   readonly dialect: Dialect;
   readonly ok: boolean;
@@ -84,11 +81,9 @@ export function judgeReference(r: JobResult): ReferenceOutcome {
   const judged = (o: RequirementOutcome): boolean => o.level === 'MUST' || o.level === 'SHOULD';
   const failed = reqs.filter((o) => isFailing(o.verdict));
   const coverageGaps = reqs
-    .filter((o) => judged(o) && o.verdict === 'not-verified' && o.summary === COVERAGE_GAP)
+    .filter((o) => judged(o) && o.verdict === 'not-verified' && o.unchecked === true)
     .map((o) => o.id);
-  const notVerified = reqs.filter(
-    (o) => judged(o) && o.verdict === 'not-verified' && o.summary !== COVERAGE_GAP,
-  );
+  const notVerified = reqs.filter((o) => judged(o) && o.verdict === 'not-verified' && o.unchecked !== true);
   const errors = r.result.errors;
   return {
     dialect: r.job.dialect,

@@ -36,6 +36,7 @@ import {
 import { type Job, type JobResult, jobLabel, killAllChildren, type PoolOptions, runPool } from './pool.ts';
 import { type MutationReport, writeJsonReport } from './report.ts';
 import { PROPERTY_SUITES, suiteFiles } from './suite-files.ts';
+import { snapshotOf, writeSnapshot } from '../verdicts/snapshot.ts';
 import { abbreviate, colour, type Paint, plain, renderTable, seconds } from './table.ts';
 
 const USAGE = `usage: npm run mutants -- [options]
@@ -49,6 +50,7 @@ const USAGE = `usage: npm run mutants -- [options]
   --skip-reference         do not run the unmodified reference
   --base reference|${EVERY_ALTERNATIVE}|both
                            what the variants are layered on (default both)
+  --snapshot FILE          also write the verdict of every requirement per run (npm run verdicts)
   --no-color               plain output`;
 
 /** Runs that stalled (the suite's own fault, issue 12): each fails the run, never retried. */
@@ -73,6 +75,7 @@ function parse() {
       options: {
         only: { type: 'string' },
         json: { type: 'string' },
+        snapshot: { type: 'string' },
         concurrency: { type: 'string' },
         'timeout-ms': { type: 'string' },
         'confirm-timeout-ms': { type: 'string' },
@@ -281,4 +284,5 @@ try {
   say(`could not write the JSON report ${jsonPath}: ${(e as Error).message}`);
   exitCode = 1;
 }
+if (opts.snapshot) writeSnapshot(resolve(opts.snapshot), snapshotOf(first, report.settings));
 process.exitCode = exitCode;

@@ -51,6 +51,8 @@ export type JobResult =
       readonly stderrTail: string;
       /** It passed its bound: a stall of the suite itself, not a verdict about the server. */
       readonly stalled?: true;
+      /** The CLI said (its error event) that it could not run the target: no report by its choice. */
+      readonly refused?: true;
     };
 
 export interface PoolOptions {
@@ -96,6 +98,8 @@ const tail = (text: string): string => text.trimEnd().split('\n').slice(-TAIL_LI
 export const jobLabel = (j: Job): string => `${j.subject}${j.base ? ` on ${j.base}` : ''}`;
 
 class BoundExceeded extends Error {}
+/** The CLI's own error event said why it could not run. */
+class CliRefused extends Error {}
 
 /** The CLI stopped its own run at its deadline: the report says where (scenario, worker stack). */
 class RunStopped extends Error {}
@@ -170,11 +174,9 @@ function cliPass(
         } catch (e) {
           const how = signal ? `signal ${signal}` : `exit code ${code}`;
           reject(
-            new Error(
-              cliError
-                ? `the CLI could not run it (${how}): ${cliError}`
-                : `the CLI ended (${how}) without a usable report: ${(e as Error).message}`,
-            ),
+            cliError
+              ? new CliRefused(`the CLI could not run it (${how}): ${cliError}`)
+              : new Error(`the CLI ended (${how}) without a usable report: ${(e as Error).message}`),
           );
         }
       }),
@@ -233,6 +235,7 @@ async function runJob(
       wallMs: wallMs(),
       stderrTail: tail(output.text),
       ...(stalled ? { stalled: true as const } : {}),
+      ...(e instanceof CliRefused ? { refused: true as const } : {}),
     };
   }
   return {

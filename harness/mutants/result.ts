@@ -1,6 +1,7 @@
 // What one run (the reference, a variant or an alternative, in one dialect) hands back: read from
 // the report.json of the CLI run(s) that certified it (cli-run.ts).
 import { z } from 'zod';
+import type { CauseKind } from '../client/causes.ts';
 import { VERDICTS } from '../verdict/verdicts.ts';
 
 export const requirementOutcomeSchema = z.object({
@@ -18,6 +19,8 @@ export const requirementOutcomeSchema = z.object({
   timeoutOnly: z.boolean().optional(),
   /** The first failing check's message. */
   message: z.string().optional(),
+  /** No scenario recorded a check of it (a pass, a failure or a not-verified): a coverage gap. */
+  unchecked: z.boolean().optional(),
 });
 export type RequirementOutcome = z.infer<typeof requirementOutcomeSchema>;
 
@@ -45,7 +48,7 @@ export const runResultSchema = z.object({
 });
 export type RunResult = z.infer<typeof runResultSchema>;
 
-/** A failing check that is only a bound running out: no reply, no connection, or the target declared down. */
-export const TIMEOUT_FAILURE = /\bno .{0,60}within \d+ ms|the target stopped answering earlier in this run/;
+/** Causes that are only a bound running out: no reply, or the target declared down after one. */
+export const BOUND_CAUSES: ReadonlySet<CauseKind> = new Set<CauseKind>(['timeout', 'target-down']);
 
 export const isFailing = (verdict: string): boolean => verdict === 'failed' || verdict === 'non-strict';

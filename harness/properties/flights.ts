@@ -4,7 +4,10 @@
 import type { Envelope, Reply } from '../client/connection.ts';
 import type { OmikronSession } from '../client/session.ts';
 import { show } from '../scenario/context.ts';
-import { anomalyRequirement } from './causes.ts';
+import type { Cause } from '../client/causes.ts';
+import { HarnessError } from '../client/errors.ts';
+import { strayCause } from '../verdict/cause-table.ts';
+import { anomalyRequirement, rankOf } from './causes.ts';
 import { exchange, PropertyFailure } from './runner.ts';
 
 export interface InFlight {
@@ -88,6 +91,8 @@ export interface Problem {
   readonly req: string;
   readonly text: string;
   readonly rank: number;
+  /** What came (or did not), as data, for the failed check's record. */
+  readonly cause?: Cause;
 }
 
 /**
@@ -103,7 +108,7 @@ export function idProblems(
   const out: Problem[] = [];
   for (const a of o.connection.anomalies) {
     const crossedFrom = 'id' in a && a.id !== undefined ? elsewhere.get(a.id) : undefined;
-    const { req, rank } = anomalyRequirement(a, crossedFrom !== undefined);
+    const { req, rank } = anomalyRequirement(a, crossedFrom);
     const frame = 'frame' in a ? a.frame : `${a.length} bytes`;
     const text =
       crossedFrom !== undefined
@@ -117,13 +122,17 @@ export function idProblems(
               : a.kind === 'binary'
                 ? `${o.label}: a binary frame of ${a.length} bytes`
                 : `${o.label}: a frame that is not a JSON object: ${frame}`;
-    out.push({ req, rank, text });
+    out.push({ req, rank, text, cause: strayCause(a, crossedFrom) });
   }
   for (const f of flights) {
     if (f.session !== o || f.optional || f.reply !== undefined) continue;
+    const req = f.specific ?? 'ENV-003';
     out.push({
-      req: f.specific ?? 'ENV-003',
-      rank: 2,
+      req,
+      rank: rankOf('ENV-003'),
+      ...(f.failure instanceof HarnessError && f.failure.cause !== undefined
+        ? { cause: f.failure.cause }
+        : {}),
       text: `${o.label}: no reply with id ${show(f.id)} to ${f.label}${f.failure ? ` (${f.failure.message})` : ''}`,
     });
   }
@@ -142,5 +151,9 @@ export function throwFirst(problems: readonly Problem[], context: string): void 
           .map((p) => p.text)
           .join(' | ')})`
       : '';
-  throw new PropertyFailure(first.req, `${context}: ${first.text}${more}`);
+  throw new PropertyFailure(
+    first.req,
+    `${context}: ${first.text}${more}`,
+    first.cause ? { cause: first.cause } : {},
+  );
 }

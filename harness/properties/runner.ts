@@ -2,7 +2,8 @@
 // counterexample ("SEED:PATH"), and a failed check naming the most specific requirement with the
 // shrunk counterexample and a one-line replay command.
 import fc from 'fast-check';
-import type { Anomaly, Reply } from '../client/connection.ts';
+import type { Cause } from '../client/causes.ts';
+import type { Reply } from '../client/connection.ts';
 import { HarnessError } from '../client/errors.ts';
 import type { OmikronSession } from '../client/session.ts';
 import { isErrorType } from '../protocol/messages.ts';
@@ -16,7 +17,7 @@ export class PropertyFailure extends Error {
   constructor(
     readonly requirement: string,
     message: string,
-    readonly detail: { readonly expected?: unknown; readonly actual?: unknown } = {},
+    readonly detail: { readonly expected?: unknown; readonly actual?: unknown; readonly cause?: Cause } = {},
   ) {
     super(message);
   }
@@ -239,7 +240,7 @@ export function failWithReplay(
   req: string,
   message: string,
   replay: string,
-  detail: { expected?: unknown; actual?: unknown } = {},
+  detail: { expected?: unknown; actual?: unknown; cause?: Cause } = {},
 ): void {
   const before = t.checks.length;
   let stop: unknown = null;
@@ -254,14 +255,16 @@ export function failWithReplay(
 }
 
 /** What an error thrown by a predicate says, as a property failure (its cause read from its fields). */
-export function toPropertyFailure(e: unknown, fallback: string, lastAnomaly?: Anomaly): PropertyFailure {
+export function toPropertyFailure(e: unknown, fallback: string): PropertyFailure {
   if (e instanceof PropertyFailure) return e;
-  const req = requirementOfRequestError(e, lastAnomaly);
-  if (req !== null) return new PropertyFailure(req, (e as Error).message);
+  const req = requirementOfRequestError(e);
+  const cause = e instanceof HarnessError && e.cause !== undefined ? { cause: e.cause } : {};
+  if (req !== null) return new PropertyFailure(req, (e as Error).message, cause);
   const err = e instanceof Error ? e : new Error(String(e));
   return new PropertyFailure(
     fallback,
     err instanceof HarnessError ? err.message : `harness error: ${err.stack}`,
+    cause,
   );
 }
 
@@ -288,7 +291,7 @@ export async function exchange(o: OmikronSession, r: RawRequest, timeoutMs?: num
   try {
     return await o.connection.request(envelope as never, timeoutMs === undefined ? {} : { timeoutMs });
   } catch (e) {
-    throw toPropertyFailure(e, 'ENV-003', o.connection.anomalies.at(-1));
+    throw toPropertyFailure(e, 'ENV-003');
   }
 }
 

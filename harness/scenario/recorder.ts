@@ -27,6 +27,8 @@ export interface CheckDetail {
   readonly actual?: unknown;
   /** What the target did, as data; each cause given here counts as charged (the sweep skips it). */
   readonly causes?: readonly Cause[];
+  /** Why the check failed, as data, recorded on it but not charged (its frames are left to the sweep). */
+  readonly cause?: Cause;
 }
 
 export class Recorder {
@@ -54,7 +56,7 @@ export class Recorder {
   fail(req: RequirementId, message: string, detail: CheckDetail = {}): void {
     const q = requirement(req);
     for (const c of detail.causes ?? []) this.markCharged(c);
-    const cause = detail.causes?.[0];
+    const cause = detail.causes?.[0] ?? detail.cause;
     this.record({
       requirement: req,
       outcome: 'fail',

@@ -3,7 +3,7 @@
 // that carries no id the Omega could echo, and the proof that the server still serves with its data.
 import type { RequirementId } from '../spec/requirements.ts';
 import { randomUUID } from 'node:crypto';
-import { describeAnomaly } from '../client/causes.ts';
+import { type Cause, type CauseOf, describeAnomaly } from '../client/causes.ts';
 import type { CloseInfo, Connection, Envelope, Reply } from '../client/connection.ts';
 import { ConnectionClosedError, ProtocolViolation, ReplyTimeoutError } from '../client/errors.ts';
 import type { OmikronSession } from '../client/session.ts';
@@ -16,9 +16,9 @@ import { type UserFixture, readUser, registerIdOf } from './fixtures.ts';
 export type Outcome =
   | { readonly kind: 'reply'; readonly reply: Reply }
   | { readonly kind: 'close'; readonly close: CloseInfo }
-  | { readonly kind: 'timeout'; readonly ms: number }
+  | { readonly kind: 'timeout'; readonly ms: number; readonly cause: CauseOf<'timeout'> }
   /** A frame came that could not be the reply (no id, an id nobody sent, not JSON). */
-  | { readonly kind: 'violation'; readonly message: string };
+  | { readonly kind: 'violation'; readonly message: string; readonly cause?: Cause };
 
 /** Wait for a reply and say what became of it, instead of throwing. */
 export async function outcomeOf(pending: Promise<Reply>): Promise<Outcome> {
@@ -27,8 +27,9 @@ export async function outcomeOf(pending: Promise<Reply>): Promise<Outcome> {
   } catch (e) {
     if (e instanceof ConnectionClosedError)
       return { kind: 'close', close: { code: e.code, reason: e.reason } };
-    if (e instanceof ReplyTimeoutError) return { kind: 'timeout', ms: e.timeoutMs };
-    if (e instanceof ProtocolViolation) return { kind: 'violation', message: e.message };
+    if (e instanceof ReplyTimeoutError) return { kind: 'timeout', ms: e.timeoutMs, cause: e.cause };
+    if (e instanceof ProtocolViolation)
+      return { kind: 'violation', message: e.message, ...(e.cause === undefined ? {} : { cause: e.cause }) };
     throw e;
   }
 }
@@ -46,6 +47,13 @@ export function describeClose(c: CloseInfo): string {
   if (c.code === 1006) return 'the connection dropped without a close frame (1006)';
   return `a close ${c.code}${c.reason ? ` ("${c.reason}")` : ''}`;
 }
+
+/**
+ * The cause of an outcome that is no answer, for the failed check's record (`cause`: recorded, not
+ * charged; the frames that came meanwhile are left to the sweep as before).
+ */
+export const outcomeCause = (o: Outcome | RawOutcome): { cause?: Cause } =>
+  'cause' in o && o.cause !== undefined ? { cause: o.cause } : {};
 
 export function describeOutcome(o: Outcome): string {
   switch (o.kind) {
@@ -81,7 +89,7 @@ export function expectRefused(t: ScenarioContext, req: RequirementId, o: Outcome
     t.info('SES-008', `${what}: refused with ${describeClose(o.close)}`);
     return o;
   }
-  t.fail(req, `${what}: ${describeOutcome(o)}`, { expected, actual: describeOutcome(o) });
+  t.fail(req, `${what}: ${describeOutcome(o)}`, { expected, actual: describeOutcome(o), ...outcomeCause(o) });
   return o;
 }
 
@@ -115,7 +123,12 @@ export type RawOutcome =
   | { readonly kind: 'close'; readonly close: CloseInfo }
   /** Nothing came, proven by a barrier (and the settle window on a target not in order). */
   | { readonly kind: 'silence'; readonly proof: string; readonly stray: readonly string[] }
-  | { readonly kind: 'timeout'; readonly ms: number; readonly stray: readonly string[] };
+  | {
+      readonly kind: 'timeout';
+      readonly ms: number;
+      readonly stray: readonly string[];
+      readonly cause: CauseOf<'timeout'>;
+    };
 
 /** Send a frame as it is and wait (bounded) for its answer whatever its id, a close, or proven silence. */
 export async function sendRawOutcome(
@@ -160,7 +173,7 @@ export function expectErrorOrClose(
   } else if (o.kind === 'close') {
     t.check(req, isCleanClose(o.close), `${what}: answered with ${actual}`, { expected, actual });
   } else {
-    t.fail(req, `${what}: ${actual}`, { expected, actual });
+    t.fail(req, `${what}: ${actual}`, { expected, actual, ...outcomeCause(o) });
   }
   return actual;
 }

@@ -17,9 +17,13 @@ export function entryRecord(e: TranscriptEntry, base: number, prefix: string): T
   if (e.dir === 'event') {
     if (e.kind === 'open') return { time, connection, event: 'open' };
     if (e.kind === 'close') {
-      const code = Number(/^close (\d+)/.exec(e.head)?.[1]);
       // Which side closed is not in the transcript: left out, so nothing is judged on it.
-      return { time, connection, event: 'close', ...(Number.isInteger(code) ? { code } : {}) };
+      return {
+        time,
+        connection,
+        event: 'close',
+        ...(e.closeCode === undefined ? {} : { code: e.closeCode }),
+      };
     }
     return undefined;
   }
@@ -59,7 +63,8 @@ export function assembleTrace(dir: string, file: string, upstream: string): numb
     parts = [];
   }
   for (const p of parts) lines = lines.concat(readFileSync(join(dir, p), 'utf8').split('\n').filter(Boolean));
-  const timed = lines.map((l) => ({ l, t: Number(/"time":([\d.]+)/.exec(l)?.[1] ?? 0) }));
+  // The parts are records this process wrote (recordLine): their time is a field.
+  const timed = lines.map((l) => ({ l, t: Number((JSON.parse(l) as { time?: unknown }).time ?? 0) }));
   timed.sort((a, b) => a.t - b.t);
   const header = headerLine({
     format: TRACE_FORMAT,

@@ -1,7 +1,7 @@
 // The one table from a kind of cause to the requirement it breaks. Scripted scenarios (attribution,
 // the sweep), the properties and the load profile all charge a cause through it, so one fault is
 // charged to one requirement wherever it is found.
-import type { Cause, CauseKind, CauseOf } from '../client/causes.ts';
+import type { Anomaly, Cause, CauseKind, CauseOf } from '../client/causes.ts';
 import type { RequirementId } from '../spec/requirements.ts';
 
 /** A requirement id, or null: the cause breaks nothing by itself, the scenario's own requirements judge. */
@@ -39,4 +39,14 @@ export const CAUSE_REQUIREMENT: { readonly [K in CauseKind]: Charge<K> } = {
 export function requirementOf(cause: Cause): RequirementId | null {
   const charge = CAUSE_REQUIREMENT[cause.kind] as Charge<typeof cause.kind>;
   return typeof charge === 'function' ? (charge as (c: Cause) => RequirementId)(cause) : charge;
+}
+
+/**
+ * A frame that matched no request on its connection, as the cause to charge: when its id was sent on
+ * another connection (`sentOn`, known to the property and load runs, which hold several), it crossed.
+ */
+export function strayCause(a: Anomaly, sentOn?: string): Cause {
+  if (sentOn === undefined || a.kind !== 'unsolicited') return a;
+  const { kind: _unsolicited, ...frame } = a;
+  return { ...frame, kind: 'crossed', sentOn };
 }

@@ -34,7 +34,10 @@ export interface RequirementVerdict {
 }
 
 /** The verdict one run gives a requirement, from its checks. */
-export function judge(q: Requirement, checks: readonly CheckRecord[]): { verdict: Verdict; summary: string } {
+export function verdictOf(
+  q: Requirement,
+  checks: readonly CheckRecord[],
+): { verdict: Verdict; summary: string } {
   const failed = checks.find((c) => c.outcome === 'fail');
   if (failed) {
     if (q.level === 'MUST') return { verdict: 'failed', summary: failed.message };
@@ -91,7 +94,7 @@ export function verdictsFor(input: VerdictInput): RequirementVerdict[] {
         stability: 'stable',
       };
     }
-    const { verdict, summary } = judge(q, checks);
+    const { verdict, summary } = verdictOf(q, checks);
     return {
       ...base,
       verdict,

@@ -142,8 +142,7 @@ export async function announceOn(
     reply = await session(r, slot).announce(message, principal);
   } catch (e) {
     // The barrier after it failed (a timeout, a close, a wrong reply): that cause's requirement.
-    const o = session(r, slot);
-    const req = requirementOfRequestError(e, o.connection.anomalies.at(-1)) ?? 'ANN-001';
+    const req = requirementOfRequestError(e) ?? 'ANN-001';
     throw new PropertyFailure(req, `${message} for ${principal} on omikron#${slot}: ${(e as Error).message}`);
   }
   if (reply && isErrorType(reply.type))
