@@ -123,7 +123,13 @@ const run = (
   a: DifferentialTarget,
   b: DifferentialTarget,
   sequences: number,
-  opts: { stopOnJudged?: boolean; maxCommands?: number; dialect?: Dialect } = {},
+  opts: {
+    stopOnJudged?: boolean;
+    maxCommands?: number;
+    dialect?: Dialect;
+    shrinkBudgetMs?: number;
+    replay?: string;
+  } = {},
 ) =>
   runDifferential({
     targets: [a, b],
@@ -134,6 +140,9 @@ const run = (
     sequences,
     maxCommands: opts.maxCommands ?? DEFAULT_MAX_COMMANDS,
     stopOnJudged: opts.stopOnJudged ?? false,
+    // Shrinking is tested on its own: the other runs report sequences as first found.
+    shrinkBudgetMs: opts.shrinkBudgetMs ?? 0,
+    ...(opts.replay ? { replay: opts.replay } : {}),
   });
 
 describe('differential runs against embedded targets', () => {
@@ -208,6 +217,56 @@ describe('differential runs against embedded targets', () => {
     120_000,
   );
 
+  it('a judged divergence is shrunk to a shorter sequence showing it, and SEED:PATH replays that one', async () => {
+    const [a, b] = await Promise.all([embedded(), embedded('deleted-user-found-by-username')]);
+    try {
+      const r = await run(a, b, 30, { shrinkBudgetMs: 60_000 });
+      const first = r.diverged.find((s) => s.divergences.some((d) => d.kind === 'judged'))!;
+      expect(first.shrunk, 'the first judged sequence is reported shrunk').toBeDefined();
+      const { from, fromSteps, budgetSpent } = first.shrunk!;
+      expect(budgetSpent).toBe(false);
+      expect(first.steps).toBeLessThan(fromSteps);
+      expect(first.replay.startsWith(`${from}:`)).toBe(true);
+      const judged = first.divergences.find((d) => d.kind === 'judged')!;
+      expect(judged.requirement).toBe('UM-DEL-001');
+      // Deleting a user the model created takes two steps at least: create (announced), delete.
+      expect(first.steps).toBeLessThanOrEqual(4);
+      // Only the first judged sequence is shrunk; the others are as first found.
+      expect(r.diverged.filter((s) => s.shrunk).length).toBe(1);
+
+      const again = await run(a, b, 30, { replay: first.replay });
+      expect(again.sequences).toBe(1);
+      const d = again.diverged[0]!.divergences.find((x) => x.kind === 'judged')!;
+      expect([again.diverged[0]!.steps, d.step, d.requirement, d.command]).toEqual([
+        first.steps,
+        judged.step,
+        judged.requirement,
+        judged.command,
+      ]);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  }, 240_000);
+
+  it('shrinking stops at its time budget with the smallest sequence found so far, which replays', async () => {
+    const [a, b] = await Promise.all([embedded(), embedded('deleted-user-found-by-username')]);
+    try {
+      // A budget spent after the first candidate: the sequence as found again, or one step smaller.
+      const r = await run(a, b, 30, { shrinkBudgetMs: 1, stopOnJudged: true });
+      const first = r.diverged.at(-1)!;
+      expect(first.shrunk).toMatchObject({ budgetSpent: true, from: `42:${first.index}` });
+      expect(first.steps).toBeLessThanOrEqual(first.shrunk!.fromSteps);
+      const again = await run(a, b, 30, { replay: first.replay });
+      expect(again.diverged[0]!.divergences.some((d) => d.kind === 'judged')).toBe(true);
+      // A path no shrink walk has: a clear error, not fast-check's.
+      await expect(run(a, b, 30, { replay: `${first.replay}:999:999` })).rejects.toThrow(
+        /--replay 42:.*no sequence of this run has that path/,
+      );
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  }, 240_000);
+
   it('the reference against a conformant alternative (other error types and texts): informational divergences only', async () => {
     // A local alternative: the seed leaves which error a refusal carries open (judge effects, not forms).
     const omega = await ReferenceOmega.start({
@@ -233,9 +292,12 @@ describe('differential runs against embedded targets', () => {
         url: omega.url,
         clock: { kind: 'control', url: omega.clockControlUrl! },
       } as const;
-      const r = await run(a, alt, 40);
+      const r = await run(a, alt, 40, { shrinkBudgetMs: 60_000 });
       expect(r.counts.judged).toBe(0);
       expect(r.counts.informational).toBeGreaterThan(0);
+      // The first informational difference is shrunk too, to the same difference.
+      expect(r.diverged[0]!.shrunk).toBeDefined();
+      expect(r.diverged[0]!.steps).toBeLessThanOrEqual(r.diverged[0]!.shrunk!.fromSteps);
       const d = r.diverged[0]!.divergences[0]!;
       expect(d.kind).toBe('informational');
       expect(d.summary).toMatch(/error_not_found.*≠.*error_invalid_data/);
@@ -248,7 +310,7 @@ describe('differential runs against embedded targets', () => {
 });
 
 describe('differential runs from the command line', () => {
-  it('writes the divergence, exits 1, and --replay SEED:k runs that one sequence to the same step', async () => {
+  it('writes the divergence shrunk, exits 1, and --replay SEED:PATH runs that one sequence to the same step', async () => {
     const args = [
       '--reference-variant',
       'deleted-user-found-by-username',
@@ -263,7 +325,11 @@ describe('differential runs from the command line', () => {
     expect(judged.requirement).toBe('UM-DEL-001');
     expect(first.stderr).toMatch(/differences in judged behaviour/);
     expect(first.stderr).toContain(`replay: ${seq.replayCommand}`);
-    expect(seq.replayCommand).toMatch(/--against-command .* --dialect seed --replay 42:\d+$/);
+    // The first judged sequence is reported shrunk; its replay names the shrink path.
+    expect(seq.shrunk.from).toMatch(/^42:\d+$/);
+    expect(seq.steps).toBeLessThan(seq.shrunk.fromSteps);
+    expect(first.stderr).toContain(`shrunk from ${seq.shrunk.from}`);
+    expect(seq.replayCommand).toMatch(/--against-command .* --dialect seed --replay 42:\d+(:\d+)+$/);
     expect(first.file('differential.html')).toMatch(/JUDGED BEHAVIOUR DIFFERS/);
 
     const again = await runCli([...args, '--replay', seq.replay, '--quiet']);

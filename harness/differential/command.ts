@@ -73,6 +73,10 @@ export async function differentialCommand(
       maxCommands: DEFAULT_MAX_COMMANDS,
       ...(opts.replay !== undefined ? { replay: opts.replay } : {}),
       replayPrefix: replayPrefix(opts.argv, dialect),
+      onShrink: (replay, kind) => {
+        if (!opts.quiet && !opts.jsonLines)
+          process.stderr.write(`  shrinking sequence ${replay} (its ${kind} difference)…\n`);
+      },
       onSequence: (index, r) => {
         done++;
         if (!opts.quiet && !opts.jsonLines && (r !== null || done % 50 === 0))

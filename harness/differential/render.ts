@@ -17,7 +17,17 @@ function divergenceLines(s: SequenceReport, d: Divergence): string[] {
     `  ${d.kind === 'judged' ? '✗ judged' : 'i informational'}  sequence ${s.replay}, step ${d.step} of ${s.steps}: ${flat(d.command, 90)}`,
     `      ${flat(d.summary, 220)}`,
     ...(d.requirement ? [`      requirement: ${d.requirement}`] : []),
+    ...(shrinkLine(s) ? [`      ${shrinkLine(s)}`] : []),
   ];
+}
+
+/** How the sequence shown was shrunk, or why it was not; '' for sequences not shrunk. */
+export function shrinkLine(s: SequenceReport): string {
+  if (s.notReproduced)
+    return 'not shrunk: run once more to shrink it, it did not diverge that way again (shown as first found)';
+  if (!s.shrunk) return '';
+  const { from, fromSteps, shrinks, budgetSpent } = s.shrunk;
+  return `shrunk from ${from} (${fromSteps} steps) in ${shrinks} step(s)${budgetSpent ? '; shrinking stopped at its time budget' : ''}`;
 }
 
 export function renderDifferentialText(r: DifferentialReport): string {
@@ -98,7 +108,7 @@ function divergenceHtml(
 <p><b>${esc(d.command)}</b></p>
 <p>${esc(d.summary)}</p>
 <p class="muted">What differs: ${esc(d.aspects.join(', '))}${d.requirement ? ` · requirement ${esc(d.requirement)}` : ''}</p>
-<p class="muted">Replay: <code>${esc(s.replayCommand)}</code></p>
+<p class="muted">Replay: <code>${esc(s.replayCommand)}</code>${shrinkLine(s) ? ` · ${esc(shrinkLine(s))}` : ''}</p>
 ${ids ? `<details><summary>ids mapped between the targets</summary><p class="mono">${esc(ids)}</p></details>` : ''}
 <table class="side"><thead><tr><th>Step</th><th>${esc(names[0])}</th><th>${esc(names[1])}</th></tr></thead><tbody>
 ${rows.join('\n')}
