@@ -44,6 +44,13 @@ export interface DifferentialParams {
   readonly shrinkBudgetMs?: number;
   /** Called before a diverging sequence is shrunk. */
   readonly onShrink?: (replay: string, kind: DivergenceKind) => void;
+  /**
+   * Aborted: the run ends now (--deadline-ms). No sequence starts or is shrunk any more; the one in
+   * flight is dropped (its targets may be stopped under it); the report says why, exit code 2.
+   */
+  readonly signal?: AbortSignal;
+  /** Why the signal stops the run, for the report. */
+  readonly stopReason?: () => string;
 }
 
 /** How a reported sequence was shrunk from the one first found. */
@@ -95,7 +102,9 @@ export interface DifferentialReport {
    * the model derives from an issued one exists on one server only): compared on verdicts from there.
    */
   readonly inputsDiffered: readonly CutShort[];
-  /** 1 when a sequence differs in judged behaviour. */
+  /** The run was stopped before its sequences ended (--deadline-ms): why; the report holds those run. */
+  readonly stopped?: string;
+  /** 1 when a sequence differs in judged behaviour; 2 when the run was stopped. */
   readonly exitCode: number;
 }
 
@@ -149,6 +158,7 @@ export async function runDifferential(p: DifferentialParams): Promise<Differenti
   let calls = 0;
   let ran = 0;
   let stop: unknown = null;
+  const aborted = (): boolean => p.signal?.aborted === true;
   const arbitrary = sequences(p.dialect, clock, p.maxCommands);
   const replayAt = (path: string) => ({
     replay: `${seed}:${path}`,
@@ -171,11 +181,12 @@ export async function runDifferential(p: DifferentialParams): Promise<Differenti
   const predicate = async (seq: Sequence): Promise<void> => {
     const index = replay ? replay.index : calls;
     calls++;
-    if (stop !== null || (replay && calls > 1)) return;
-    ran++;
+    if (stop !== null || aborted() || (replay && calls > 1)) return;
     try {
       const path = replay ? replay.path : String(index);
       const result = await runOne(seq, path);
+      if (aborted()) return;
+      ran++;
       steps += result.steps;
       const report: SequenceReport | null =
         result.divergences.length === 0
@@ -187,7 +198,7 @@ export async function runDifferential(p: DifferentialParams): Promise<Differenti
         inputsDiffered.push({ index, replay: `${seed}:${path}`, ...result.inputsDiffer });
       p.onSequence?.(index, report);
     } catch (e) {
-      stop = e;
+      if (!aborted()) stop = e;
     }
   };
   try {
@@ -218,6 +229,7 @@ export async function runDifferential(p: DifferentialParams): Promise<Differenti
       if (at < 0) continue;
       const found = diverged[at]!;
       const target = found.divergences.find((d) => d.kind === kind)!;
+      if (aborted()) break;
       p.onShrink?.(found.replay, kind);
       let tried = 0;
       const shrunk = await shrinkSequence({
@@ -227,22 +239,25 @@ export async function runDifferential(p: DifferentialParams): Promise<Differenti
         budgetMs,
         run: (seq) => runOne(seq, `${found.index} shrinking ${++tried}`),
         matches: sameDivergence(target),
+        ...(p.signal ? { signal: p.signal } : {}),
       });
       diverged[at] =
-        shrunk === null
-          ? { ...found, notReproduced: true }
-          : {
-              index: found.index,
-              ...replayAt(shrunk.path),
-              steps: shrunk.result.steps,
-              divergences: shrunk.result.divergences,
-              shrunk: {
-                from: found.replay,
-                fromSteps: found.steps,
-                shrinks: shrunk.shrinks,
-                budgetSpent: shrunk.budgetSpent,
-              },
-            };
+        shrunk === null && aborted()
+          ? found
+          : shrunk === null
+            ? { ...found, notReproduced: true }
+            : {
+                index: found.index,
+                ...replayAt(shrunk.path),
+                steps: shrunk.result.steps,
+                divergences: shrunk.result.divergences,
+                shrunk: {
+                  from: found.replay,
+                  fromSteps: found.steps,
+                  shrinks: shrunk.shrinks,
+                  budgetSpent: shrunk.budgetSpent,
+                },
+              };
     }
   const judged = diverged.filter((s) => s.divergences.some((d) => d.kind === 'judged')).length;
   const informational = diverged.filter((s) => s.divergences.some((d) => d.kind === 'informational')).length;
@@ -263,6 +278,7 @@ export async function runDifferential(p: DifferentialParams): Promise<Differenti
     diverged,
     counts: { judged, informational },
     inputsDiffered,
-    exitCode: judged > 0 ? 1 : 0,
+    ...(aborted() ? { stopped: p.stopReason?.() ?? 'the run was stopped' } : {}),
+    exitCode: aborted() ? 2 : judged > 0 ? 1 : 0,
   };
 }

@@ -26,6 +26,8 @@ export interface ShrinkParams {
   readonly run: (seq: Sequence) => Promise<SequenceResult>;
   /** Whether a candidate's result shows the divergence being shrunk. */
   readonly matches: (r: SequenceResult) => boolean;
+  /** Aborted: shrinking ends as when its budget is spent (a candidate in flight is dropped). */
+  readonly signal?: AbortSignal;
 }
 
 /** Thrown to tell fast-check a candidate still diverges. */
@@ -44,7 +46,7 @@ export async function shrinkSequence(p: ShrinkParams): Promise<Shrunk | null> {
     await yieldToEventLoop();
     if (error !== null) return;
     started ??= performance.now();
-    if (performance.now() - started > p.budgetMs) {
+    if (performance.now() - started > p.budgetMs || p.signal?.aborted) {
       budgetSpent = true;
       return;
     }
@@ -53,9 +55,10 @@ export async function shrinkSequence(p: ShrinkParams): Promise<Shrunk | null> {
       r = await p.run(seq);
     } catch (e) {
       // A target that cannot be reached: no candidate can be judged any more.
-      error = e;
+      if (!p.signal?.aborted) error = e;
       return;
     }
+    if (p.signal?.aborted) return;
     if (p.matches(r)) {
       last = r;
       throw new StillDiverges('the divergence shows again');
