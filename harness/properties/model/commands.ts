@@ -18,6 +18,7 @@ import {
   validDataFew,
 } from '../arbitraries.ts';
 import { CHANGEABLE } from '../../scenario/steps-users.ts';
+import { mustRefuse } from '../refusals.ts';
 import { PropertyFailure } from '../runner.ts';
 import { AdvanceClock, CloseConnection, OpenConnection } from './connections.ts';
 import { DeleteIota, DeleteUser } from './deletion.ts';
@@ -113,7 +114,10 @@ export function modelCommands(
     pick.map((c) => new CompleteUserUnissued(c)),
     fc
       .tuple(pick, invalidCompletion, pick)
-      .map(([g, req, c]) => new CompleteUserInvalid(g, req.data, req.mutation!.how, req.mutation!.field, c)),
+      .map(
+        ([g, req, c]) =>
+          new CompleteUserInvalid(g, req.data, req.mutation!.how, req.mutation!.field, c, mustRefuse(req)),
+      ),
     ...w(
       2,
       fc.tuple(pick, pick).map(([u, c]) => new GetUser(u, c)),
