@@ -33,6 +33,7 @@ const JUDGED = [
   'UM-REG-007',
   'UM-GET-001',
   'UM-GET-002',
+  'UM-GET-003',
   'UM-CHG-001',
   'UM-CHG-002',
   'UM-CHG-003',

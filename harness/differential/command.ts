@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { escapeHtml } from '../../reports/html.ts';
 import { replayPrefix } from '../cli/certify-command.ts';
 import type { CliOptions } from '../cli/options.ts';
+import { UsageError } from '../run/selection.ts';
+import { deadlineIn, describeStop } from '../run/watch.ts';
 import type { OmikronIdentity } from '../identity/identities.ts';
 import { LaunchError } from '../launchers/launcher.ts';
 import type { LaunchedTarget } from '../launchers/launcher.ts';
@@ -14,7 +16,7 @@ import type { EventSink } from '../run/events.ts';
 import { authenticateOnce, probeDialect } from '../run/preflight.ts';
 import { renderDifferentialHtml, renderDifferentialText } from './render.ts';
 import { DEFAULT_MAX_COMMANDS, runDifferential } from './run.ts';
-import { launchBoth, primaryWhere } from './targets.ts';
+import { clockRefusal, launchBoth, primaryWhere, withoutClock } from './targets.ts';
 
 export const DIFFERENTIAL_FILES = { json: 'differential.json', html: 'differential.html' } as const;
 
@@ -48,9 +50,27 @@ export async function differentialCommand(
   sink: EventSink,
 ): Promise<number> {
   const against = opts.against!;
+  const deadline = deadlineIn(opts.deadlineMs);
+  const refused = clockRefusal(opts, against);
+  if (refused !== null) throw new UsageError(refused);
   const given: Dialect | undefined =
     opts.dialect !== 'auto' ? opts.dialect : primaryWhere(opts).kind === 'embedded' ? 'seed' : undefined;
-  const both = await launchBoth(opts, against, identities, given);
+  const launched = await launchBoth(opts, against, identities, given);
+  const both =
+    opts.clock === 'none'
+      ? { ...launched, targets: launched.targets.map(withoutClock) as [LaunchedTarget, LaunchedTarget] }
+      : launched;
+  // --deadline-ms bounds the whole run: then no sequence starts, the targets are stopped (a sequence
+  // in flight ends at once, dropped), the reports hold the sequences run so far, exit 2.
+  const stop = new AbortController();
+  const stopReason = () => describeStop({ kind: 'deadline', deadlineMs: deadline.totalMs });
+  const timer = setTimeout(
+    () => {
+      stop.abort();
+      void both.stop();
+    },
+    Math.max(0, deadline.at - Date.now()),
+  );
   try {
     for (const t of both.targets)
       await authenticateOnce({ ...sessionTarget(t, opts.timeoutMs), dialect: 'seed' }, identities[0]!);
@@ -73,6 +93,12 @@ export async function differentialCommand(
       maxCommands: DEFAULT_MAX_COMMANDS,
       ...(opts.replay !== undefined ? { replay: opts.replay } : {}),
       replayPrefix: replayPrefix(opts.argv, dialect),
+      signal: stop.signal,
+      stopReason,
+      onShrink: (replay, kind) => {
+        if (!opts.quiet && !opts.jsonLines)
+          process.stderr.write(`  shrinking sequence ${replay} (its ${kind} difference)…\n`);
+      },
       onSequence: (index, r) => {
         done++;
         if (!opts.quiet && !opts.jsonLines && (r !== null || done % 50 === 0))
@@ -91,7 +117,7 @@ export async function differentialCommand(
     sink.emit({
       event: 'end',
       dialect,
-      outcome: report.counts.judged > 0 ? 'failed' : 'passed',
+      outcome: report.stopped !== undefined ? 'error' : report.counts.judged > 0 ? 'failed' : 'passed',
       exitCode: report.exitCode,
       reports: [files.json, files.html],
     });
@@ -99,6 +125,7 @@ export async function differentialCommand(
       process.stderr.write(`${renderDifferentialText(report)}\nreports: ${files.html}, ${files.json}\n`);
     return report.exitCode;
   } finally {
+    clearTimeout(timer);
     await both.stop();
   }
 }

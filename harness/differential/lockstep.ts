@@ -149,8 +149,26 @@ export async function runLockstep(
     compareReady();
     if (!stopped && count > 0 && inputsDiffer === undefined) {
       // The whole state at the end: every id either target issued, read back.
-      const [a, b] = await Promise.all(recorders.map((r) => r.finalState()));
-      if (a!.join('\n') !== b!.join('\n')) {
+      const [fa, fb] = await Promise.all(recorders.map((r) => r.finalState()));
+      const [a, b] = [fa!.state, fb!.state];
+      if (fa!.failure?.requirement !== fb!.failure?.requirement) {
+        // One side could not be read back on its own account (compareSteps' rule for a verdict).
+        const broke = (fa!.failure ?? fb!.failure)!;
+        const who =
+          fa!.failure && fb!.failure
+            ? `both (${fa!.failure.requirement} / ${fb!.failure.requirement})`
+            : names[fa!.failure ? 0 : 1];
+        record(
+          {
+            kind: 'judged',
+            aspects: ['verdict', 'state'],
+            requirement: broke.requirement,
+            summary: `${who} broke ${broke.requirement} here: ${broke.message.split('\n')[0]}`,
+          },
+          count + 1,
+          '(read back every id issued)',
+        );
+      } else if (a!.join('\n') !== b!.join('\n')) {
         const first = a!.findIndex((x, i) => x !== b![i]);
         record(
           {

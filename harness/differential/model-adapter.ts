@@ -4,17 +4,22 @@
 import fc from 'fast-check';
 import type { Dialect } from '../protocol/dialect.ts';
 import { type Model, modelCommands, type Real, runModel } from '../properties/model/commands.ts';
-import { Coverage, PropertyFailure } from '../properties/runner.ts';
+import { allRanReplayPath, Coverage, PropertyFailure } from '../properties/runner.ts';
 import type { ScenarioContext } from '../scenario/context.ts';
 
 export type Sequence = Iterable<fc.AsyncCommand<Model, Real>>;
 
-/** The model's command sequences, as the model suite generates them (same seed, same paths). */
+/**
+ * The model's command sequences, as the model suite generates them (same seed, same paths). Every
+ * command counts as run (the model suite's replay log, allRanReplayPath): a step skipped once the
+ * sequence diverged still shrinks away, and a shrunk SEED:PATH replays without the run before it.
+ */
 export function sequences(dialect: Dialect, clock: boolean, maxCommands: number): fc.Arbitrary<Sequence> {
   return fc.commands(modelCommands(dialect, clock), {
     maxCommands,
     size: 'medium',
     disableReplayLog: true,
+    replayPath: allRanReplayPath(),
   }) as fc.Arbitrary<Sequence>;
 }
 

@@ -17,7 +17,17 @@ function divergenceLines(s: SequenceReport, d: Divergence): string[] {
     `  ${d.kind === 'judged' ? '✗ judged' : 'i informational'}  sequence ${s.replay}, step ${d.step} of ${s.steps}: ${flat(d.command, 90)}`,
     `      ${flat(d.summary, 220)}`,
     ...(d.requirement ? [`      requirement: ${d.requirement}`] : []),
+    ...(shrinkLine(s) ? [`      ${shrinkLine(s)}`] : []),
   ];
+}
+
+/** How the sequence shown was shrunk, or why it was not; '' for sequences not shrunk. */
+export function shrinkLine(s: SequenceReport): string {
+  if (s.notReproduced)
+    return 'not shrunk: run once more to shrink it, it did not diverge that way again (shown as first found)';
+  if (!s.shrunk) return '';
+  const { from, fromSteps, shrinks, budgetSpent } = s.shrunk;
+  return `shrunk from ${from} (${fromSteps} steps) in ${shrinks} step(s)${budgetSpent ? '; shrinking stopped at its time budget' : ''}`;
 }
 
 export function renderDifferentialText(r: DifferentialReport): string {
@@ -26,6 +36,8 @@ export function renderDifferentialText(r: DifferentialReport): string {
     `differential run: ${a.label}  vs  ${b.label}`,
     `  ${r.sequences} model sequences (seed ${r.seed}, at most ${r.maxCommands} commands, ${r.steps} steps), ${r.dialect} dialect, clock ${r.clock ? 'moved on both' : 'not moved'}, ${(r.durationMs / 1000).toFixed(1)} s`,
   ];
+  if (r.stopped !== undefined)
+    lines.push(`stopped: ${r.stopped}; the ${r.sequences} sequence(s) that ran to their end are reported`);
   const judged = r.diverged.filter((s) => s.divergences.some((d) => d.kind === 'judged'));
   const info = r.diverged.filter((s) => !s.divergences.some((d) => d.kind === 'judged'));
   if (judged.length > 0) lines.push(`differences in judged behaviour (${judged.length} sequence(s)):`);
@@ -49,9 +61,11 @@ export function renderDifferentialText(r: DifferentialReport): string {
       `  ${r.inputsDiffered.length} sequence(s) were compared on the models' verdicts only from the step where the two targets stopped being sent the same requests (e.g. ${r.inputsDiffered[0]!.replay} at step ${r.inputsDiffered[0]!.step})`,
     );
   lines.push(
-    r.diverged.length === 0
-      ? `no divergence: both targets behaved the same in all ${r.sequences} sequences`
-      : `${r.counts.judged} sequence(s) differ in judged behaviour, ${r.counts.informational} in informational choices (exit code ${r.exitCode})`,
+    r.stopped !== undefined
+      ? `run stopped before its sequences ended: ${r.counts.judged} sequence(s) so far differ in judged behaviour, ${r.counts.informational} in informational choices (exit code ${r.exitCode})`
+      : r.diverged.length === 0
+        ? `no divergence: both targets behaved the same in all ${r.sequences} sequences`
+        : `${r.counts.judged} sequence(s) differ in judged behaviour, ${r.counts.informational} in informational choices (exit code ${r.exitCode})`,
   );
   return lines.join('\n');
 }
@@ -98,7 +112,7 @@ function divergenceHtml(
 <p><b>${esc(d.command)}</b></p>
 <p>${esc(d.summary)}</p>
 <p class="muted">What differs: ${esc(d.aspects.join(', '))}${d.requirement ? ` · requirement ${esc(d.requirement)}` : ''}</p>
-<p class="muted">Replay: <code>${esc(s.replayCommand)}</code></p>
+<p class="muted">Replay: <code>${esc(s.replayCommand)}</code>${shrinkLine(s) ? ` · ${esc(shrinkLine(s))}` : ''}</p>
 ${ids ? `<details><summary>ids mapped between the targets</summary><p class="mono">${esc(ids)}</p></details>` : ''}
 <table class="side"><thead><tr><th>Step</th><th>${esc(names[0])}</th><th>${esc(names[1])}</th></tr></thead><tbody>
 ${rows.join('\n')}
@@ -124,17 +138,19 @@ export function renderDifferentialHtml(r: DifferentialReport, esc: Esc): string 
     return list.length === 0 ? '' : `<h2>${title} (${list.length})</h2>\n${list.join('\n')}`;
   };
   const verdict =
-    r.counts.judged > 0
-      ? 'JUDGED BEHAVIOUR DIFFERS'
-      : r.diverged.length > 0
-        ? 'ONLY INFORMATIONAL DIFFERENCES'
-        : 'NO DIVERGENCE';
+    r.stopped !== undefined
+      ? `STOPPED: ${r.stopped}`
+      : r.counts.judged > 0
+        ? 'JUDGED BEHAVIOUR DIFFERS'
+        : r.diverged.length > 0
+          ? 'ONLY INFORMATIONAL DIFFERENCES'
+          : 'NO DIVERGENCE';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${DIFFERENTIAL_CSP}">
 <title>Omega differential run: ${esc(names[0])} vs ${esc(names[1])}</title><style>${CSS}</style></head>
 <body><main>
-<p class="outcome ${r.counts.judged > 0 ? 'fail' : 'pass'}">${verdict}</p>
+<p class="outcome ${r.counts.judged > 0 || r.stopped !== undefined ? 'fail' : 'pass'}">${esc(verdict)}</p>
 <p><b>${esc(names[0])}</b> (${esc(r.targets[0].url)}) vs <b>${esc(names[1])}</b> (${esc(r.targets[1].url)})</p>
 <p class="muted">${r.sequences} model sequences · seed ${r.seed} · at most ${r.maxCommands} commands · ${r.steps} steps · ${esc(r.dialect)} dialect · clock ${r.clock ? 'moved on both' : 'not moved'} · ${(r.durationMs / 1000).toFixed(1)} s · exit code ${r.exitCode}</p>
 <p class="muted">Compared per step: the reply types, the reply data once what legitimately differs is taken out (request ids, times, the ids each server issues, mapped by order of appearance, and the values the suite makes up for each target; error texts), the model's verdict, and the users the step touched, read back on a connection of their own.</p>

@@ -9,8 +9,10 @@ import type { OmikronIdentity } from '../identity/identities.ts';
 import type { Dialect } from '../protocol/dialect.ts';
 import { ScenarioContext } from '../scenario/context.ts';
 import type { TargetDescriptor } from '../scenario/target.ts';
-import { type Divergence, runLockstep } from './lockstep.ts';
-import { sequences } from './model-adapter.ts';
+import type { DivergenceKind } from './compare.ts';
+import { type Divergence, runLockstep, type SequenceResult } from './lockstep.ts';
+import { type Sequence, sequences } from './model-adapter.ts';
+import { shrinkSequence } from './shrink.ts';
 
 export interface DifferentialTarget {
   readonly label: string;
@@ -35,6 +37,30 @@ export interface DifferentialParams {
   readonly onSequence?: (index: number, result: SequenceReport | null) => void;
   /** End at the first sequence that differs in judged behaviour (the rest count as not run). */
   readonly stopOnJudged?: boolean;
+  /**
+   * Time for shrinking the first diverging sequence of each kind (default: as a property's, 4 s,
+   * 3 reply bounds or 50 ms a sequence, whichever is longest); 0: report sequences as first found.
+   */
+  readonly shrinkBudgetMs?: number;
+  /** Called before a diverging sequence is shrunk. */
+  readonly onShrink?: (replay: string, kind: DivergenceKind) => void;
+  /**
+   * Aborted: the run ends now (--deadline-ms). No sequence starts or is shrunk any more; the one in
+   * flight is dropped (its targets may be stopped under it); the report says why, exit code 2.
+   */
+  readonly signal?: AbortSignal;
+  /** Why the signal stops the run, for the report. */
+  readonly stopReason?: () => string;
+}
+
+/** How a reported sequence was shrunk from the one first found. */
+export interface ShrinkInfo {
+  /** The sequence as first found: SEED:k, and its steps. */
+  readonly from: string;
+  readonly fromSteps: number;
+  readonly shrinks: number;
+  /** Shrinking stopped when its time budget ran out: a shorter sequence may exist. */
+  readonly budgetSpent: boolean;
 }
 
 export interface SequenceReport {
@@ -44,6 +70,10 @@ export interface SequenceReport {
   readonly replayCommand: string;
   readonly steps: number;
   readonly divergences: readonly Divergence[];
+  /** Present when this is the shrunk form of the sequence first found. */
+  readonly shrunk?: ShrinkInfo;
+  /** Shrinking ran the sequence again and it did not diverge that way: reported as first found. */
+  readonly notReproduced?: true;
 }
 
 export interface CutShort {
@@ -72,21 +102,32 @@ export interface DifferentialReport {
    * the model derives from an issued one exists on one server only): compared on verdicts from there.
    */
   readonly inputsDiffered: readonly CutShort[];
-  /** 1 when a sequence differs in judged behaviour. */
+  /** The run was stopped before its sequences ended (--deadline-ms): why; the report holds those run. */
+  readonly stopped?: string;
+  /** 1 when a sequence differs in judged behaviour; 2 when the run was stopped. */
   readonly exitCode: number;
 }
 
 /** As suites/model.test.ts: with the same seed, sequence k is the model suite's run k. */
 export const DEFAULT_MAX_COMMANDS = 60;
 
-function parseReplay(s: string): { seed: number; index: number } {
-  const m = /^(-?\d+):(\d+)$/.exec(s.trim());
+/** SEED:PATH, the path a sequence index with the shrink steps after it ("42:17", "42:17:3:0"). */
+function parseReplay(s: string): { seed: number; index: number; path: string } {
+  const m = /^(-?\d+):((\d+)(?::\d+)*)$/.exec(s.trim());
   if (!m)
     throw new HarnessError(
-      `--replay "${s}" is not SEED:SEQUENCE as a differential run prints it (e.g. 42:17)`,
+      `--replay "${s}" is not SEED:PATH as a differential run prints it (e.g. 42:17 or 42:17:3:0)`,
     );
-  return { seed: Number(m[1]), index: Number(m[2]) };
+  return { seed: Number(m[1]), index: Number(m[3]), path: m[2]! };
 }
+
+/** Whether a candidate's result shows the same divergence (kind, requirement, first aspect). */
+const sameDivergence =
+  (d: Divergence) =>
+  (r: SequenceResult): boolean =>
+    r.divergences.some(
+      (x) => x.kind === d.kind && x.requirement === d.requirement && x.aspects[0] === d.aspects[0],
+    );
 
 export async function runDifferential(p: DifferentialParams): Promise<DifferentialReport> {
   if (p.identities.length < 2)
@@ -117,48 +158,107 @@ export async function runDifferential(p: DifferentialParams): Promise<Differenti
   let calls = 0;
   let ran = 0;
   let stop: unknown = null;
+  const aborted = (): boolean => p.signal?.aborted === true;
+  const arbitrary = sequences(p.dialect, clock, p.maxCommands);
+  const replayAt = (path: string) => ({
+    replay: `${seed}:${path}`,
+    replayCommand: `${p.replayPrefix ?? 'npx omega-conformance'} --replay ${seed}:${path}`,
+  });
 
-  const predicate = async (seq: Parameters<typeof runLockstep>[2]): Promise<void> => {
+  /** One sequence against both targets, each on connections and a scenario context of its own. */
+  const runOne = (seq: Sequence, name: string): Promise<SequenceResult> => {
+    const contexts = targets.map((t) => new ScenarioContext(t, `differential sequence ${name}`, []));
+    return runLockstep(
+      { dialect: p.dialect, slots, clock },
+      [
+        { t: contexts[0]!, label: p.targets[0].label },
+        { t: contexts[1]!, label: p.targets[1].label },
+      ],
+      seq,
+    );
+  };
+
+  const predicate = async (seq: Sequence): Promise<void> => {
     const index = replay ? replay.index : calls;
     calls++;
-    if (stop !== null || (replay && calls > 1)) return;
-    ran++;
+    if (stop !== null || aborted() || (replay && calls > 1)) return;
     try {
-      const contexts = targets.map((t) => new ScenarioContext(t, `differential sequence ${index}`, []));
-      const result = await runLockstep(
-        { dialect: p.dialect, slots, clock },
-        [
-          { t: contexts[0]!, label: p.targets[0].label },
-          { t: contexts[1]!, label: p.targets[1].label },
-        ],
-        seq,
-      );
+      const path = replay ? replay.path : String(index);
+      const result = await runOne(seq, path);
+      if (aborted()) return;
+      ran++;
       steps += result.steps;
       const report: SequenceReport | null =
         result.divergences.length === 0
           ? null
-          : {
-              index,
-              replay: `${seed}:${index}`,
-              replayCommand: `${p.replayPrefix ?? 'npx omega-conformance'} --replay ${seed}:${index}`,
-              steps: result.steps,
-              divergences: result.divergences,
-            };
+          : { index, ...replayAt(path), steps: result.steps, divergences: result.divergences };
       if (report) diverged.push(report);
       if (p.stopOnJudged && report?.divergences.some((d) => d.kind === 'judged')) stop = 'enough';
       else if (result.inputsDiffer)
-        inputsDiffered.push({ index, replay: `${seed}:${index}`, ...result.inputsDiffer });
+        inputsDiffered.push({ index, replay: `${seed}:${path}`, ...result.inputsDiffer });
       p.onSequence?.(index, report);
     } catch (e) {
-      stop = e;
+      if (!aborted()) stop = e;
     }
   };
-  await fc.assert(fc.asyncProperty(sequences(p.dialect, clock, p.maxCommands), predicate), {
-    seed,
-    numRuns: replay ? 1 : p.sequences,
-    ...(replay ? { path: String(replay.index) } : {}),
-  });
+  try {
+    await fc.assert(fc.asyncProperty(arbitrary, predicate), {
+      seed,
+      numRuns: replay ? 1 : p.sequences,
+      ...(replay ? { path: replay.path } : {}),
+    });
+  } catch (e) {
+    if (replay && /Unable to replay/.test((e as Error).message))
+      throw new HarnessError(
+        `--replay ${p.replay}: no sequence of this run has that path (a path printed by a differential run with other options, or a property's?)`,
+      );
+    throw e;
+  }
   if (stop !== null && stop !== 'enough') throw stop;
+
+  // The first diverging sequence of each kind, shrunk (a replay reports the sequence it was given).
+  const budgetMs = p.shrinkBudgetMs ?? Math.max(4000, 3 * p.timeoutMs, p.sequences * 50);
+  if (!replay && budgetMs > 0)
+    for (const kind of ['judged', 'informational'] as const) {
+      // An informational difference is shrunk in a sequence that shows no judged one only.
+      const at = diverged.findIndex(
+        (s) =>
+          s.divergences.some((d) => d.kind === kind) &&
+          (kind === 'judged' || !s.divergences.some((d) => d.kind === 'judged')),
+      );
+      if (at < 0) continue;
+      const found = diverged[at]!;
+      const target = found.divergences.find((d) => d.kind === kind)!;
+      if (aborted()) break;
+      p.onShrink?.(found.replay, kind);
+      let tried = 0;
+      const shrunk = await shrinkSequence({
+        arbitrary,
+        seed,
+        index: found.index,
+        budgetMs,
+        run: (seq) => runOne(seq, `${found.index} shrinking ${++tried}`),
+        matches: sameDivergence(target),
+        ...(p.signal ? { signal: p.signal } : {}),
+      });
+      diverged[at] =
+        shrunk === null && aborted()
+          ? found
+          : shrunk === null
+            ? { ...found, notReproduced: true }
+            : {
+                index: found.index,
+                ...replayAt(shrunk.path),
+                steps: shrunk.result.steps,
+                divergences: shrunk.result.divergences,
+                shrunk: {
+                  from: found.replay,
+                  fromSteps: found.steps,
+                  shrinks: shrunk.shrinks,
+                  budgetSpent: shrunk.budgetSpent,
+                },
+              };
+    }
   const judged = diverged.filter((s) => s.divergences.some((d) => d.kind === 'judged')).length;
   const informational = diverged.filter((s) => s.divergences.some((d) => d.kind === 'informational')).length;
   return {
@@ -178,6 +278,7 @@ export async function runDifferential(p: DifferentialParams): Promise<Differenti
     diverged,
     counts: { judged, informational },
     inputsDiffered,
-    exitCode: judged > 0 ? 1 : 0,
+    ...(aborted() ? { stopped: p.stopReason?.() ?? 'the run was stopped' } : {}),
+    exitCode: aborted() ? 2 : judged > 0 ? 1 : 0,
   };
 }

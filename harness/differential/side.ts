@@ -3,6 +3,7 @@
 import type { OmikronSession } from '../client/session.ts';
 import type { TranscriptEntry } from '../client/transcript.ts';
 import { isErrorType } from '../protocol/messages.ts';
+import { isInfrastructure, requirementOfRequestError } from '../properties/causes.ts';
 import type { ScenarioContext } from '../scenario/context.ts';
 import type { StepOutcome } from './model-adapter.ts';
 import { frameId, frameType, HANDSHAKE_TYPES, normalizeFrame, Renamer } from './normalize.ts';
@@ -147,7 +148,15 @@ export class Side {
     // The ids the step's frames name, among those the target issued: their records, read back.
     const text = entries.map((e) => e.head).join('\n');
     const touched = this.issued.filter((id) => new RegExp(`[:,\\[]\\s*${id}\\b`).test(text));
-    const state = touched.length > 0 ? await this.readBack(touched) : [];
+    let state: string[] = [];
+    let readFailure: Judgement | null = null;
+    if (touched.length > 0)
+      try {
+        state = await this.readBack(touched);
+      } catch (e) {
+        readFailure = this.readBackFailure(e);
+        state = [`read back failed: ${readFailure.message}`];
+      }
     const notes = this.t.checks
       .slice(this.checksSeen)
       .filter((c) => c.outcome === 'info')
@@ -157,16 +166,37 @@ export class Side {
       frames: entries.map((e) => `${e.dir === 'out' ? '->' : '<-'} ${e.connection} ${e.head}`),
       exchanges,
       state,
-      judgement: judgementOf(outcome.failure),
+      judgement: judgementOf(outcome.failure) ?? readFailure,
       notes,
     };
     this.steps.push(step);
     return step;
   }
 
-  /** Every id issued in the sequence, read back at its end. */
-  finalState(): Promise<string[]> {
-    return this.readBack(this.issued);
+  /**
+   * A read-back that failed on the target's account (no reply with its id, a closed connection): a
+   * judgement of the requirement it breaks, so the other side's run goes on and the difference
+   * shows at this step. Anything else (the target cannot be reached, a harness fault) ends the run.
+   */
+  private readBackFailure(e: unknown): Judgement {
+    if (isInfrastructure(e)) throw e;
+    const req = requirementOfRequestError(e, this.reader?.connection.anomalies.at(-1));
+    if (req === null) throw e;
+    // The reader may be unusable now: the next read-back opens a fresh one.
+    const reader = this.reader;
+    this.reader = null;
+    void reader?.close().catch(() => {});
+    return { requirement: req, message: `reading the state back: ${(e as Error).message}` };
+  }
+
+  /** Every id issued in the sequence, read back at its end; a failure on the target's account as a judgement. */
+  async finalState(): Promise<{ readonly state: string[]; readonly failure: Judgement | null }> {
+    try {
+      return { state: await this.readBack(this.issued), failure: null };
+    } catch (e) {
+      const failure = this.readBackFailure(e);
+      return { state: [`read back failed: ${failure.message}`], failure };
+    }
   }
 
   async close(): Promise<void> {

@@ -34,22 +34,11 @@ function launch(
       : undefined;
   const faketime = opts.clock === 'faketime';
   switch (where.kind) {
-    case 'url': {
-      const control = primary && typeof opts.clock === 'object';
+    case 'url':
+      // --clock control:URL is refused for differential runs (clockRefusal).
       return Promise.resolve(
-        urlTarget(
-          where.url,
-          tls,
-          control
-            ? {
-                kind: 'control',
-                url: (opts.clock as { controlUrl: string }).controlUrl,
-                insecure: opts.insecure,
-              }
-            : NO_CLOCK('the suite cannot move this server’s clock'),
-        ),
+        urlTarget(where.url, tls, NO_CLOCK('the suite cannot move this server’s clock')),
       );
-    }
     case 'command':
       return launchCommand({
         command: where.command,
@@ -57,7 +46,8 @@ function launch(
         path: opts.path,
         startTimeoutMs: opts.startTimeoutMs,
         ...given,
-        tls: false,
+        // --tls names the first target (--command); --against-command serves plain ws://.
+        tls: primary && opts.tls,
         clock: faketime ? 'faketime' : 'none',
       });
     case 'image':
@@ -77,6 +67,25 @@ function launch(
     case 'embedded':
       return launchEmbedded(dialect ?? 'seed', identities, { variant: where.variant, base: where.base });
   }
+}
+
+/**
+ * Why the --clock given cannot apply to a differential run, or null. The sequences move both
+ * targets' clocks or neither (a clock moved on one side only would make its model judge the hour
+ * the other never saw), and the --against-* target has no clock hook of its own: control:URL moves
+ * one server only, faketime needs both targets started by the suite.
+ */
+export function clockRefusal(opts: CliOptions, against: AgainstTarget): string | null {
+  if (typeof opts.clock === 'object')
+    return `--clock control:${opts.clock.controlUrl} moves the first target's clock only, and a differential run moves both targets' clocks or neither (the --against-${against.kind} target has no clock hook): use --clock faketime with --command/--image and --against-command/--against-image, or leave --clock out (no clock moves)`;
+  if (opts.clock === 'faketime' && against.kind === 'url')
+    return `--clock faketime: the --against-url target is a server the suite did not start, whose clock it cannot move, and a differential run moves both targets' clocks or neither: use --against-command or --against-image, or leave --clock out (no clock moves)`;
+  return null;
+}
+
+/** --clock none: neither target's clock is moved (the embedded reference's hook left unused). */
+export function withoutClock(t: LaunchedTarget): LaunchedTarget {
+  return { ...t, clock: NO_CLOCK('--clock none was given') };
 }
 
 export function primaryWhere(opts: CliOptions): Where {
@@ -113,10 +122,13 @@ export async function launchBoth(
     await first.stop();
     throw e;
   }
+  // Once: the deadline may stop the targets under a running sequence, and the run's end again.
+  let stopping: Promise<void> | null = null;
   return {
     targets: [first, second],
-    stop: async () => {
-      await Promise.allSettled([first.stop(), second.stop()]);
+    stop: () => {
+      stopping ??= Promise.allSettled([first.stop(), second.stop()]).then(() => {});
+      return stopping;
     },
   };
 }

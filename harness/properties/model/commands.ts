@@ -9,7 +9,16 @@
 import fc from 'fast-check';
 import type { Dialect } from '../../protocol/dialect.ts';
 import { LIMITS } from '../../protocol/fields.ts';
-import { ALNUM, nearValidRequest, validData, validDataFew } from '../arbitraries.ts';
+import {
+  ALNUM,
+  arbitraryFor,
+  nearValidRequest,
+  requestFields,
+  validData,
+  validDataFew,
+} from '../arbitraries.ts';
+import { CHANGEABLE } from '../../scenario/steps-users.ts';
+import { mustRefuse } from '../refusals.ts';
 import { PropertyFailure } from '../runner.ts';
 import { AdvanceClock, CloseConnection, OpenConnection } from './connections.ts';
 import { DeleteIota, DeleteUser } from './deletion.ts';
@@ -24,7 +33,7 @@ import {
   type RegFocus,
 } from './registration-commands.ts';
 import { emptyModel, type Model, type ModelConfig, ONE_HOUR_MS, type Real } from './state.ts';
-import { ChangeIota, ChangeUser, GetUser, type TokenMode } from './users.ts';
+import { ChangeIota, ChangeUser, GetUser, GetUserByBoth, type OtherName, type TokenMode } from './users.ts';
 
 export type { Model, ModelConfig, Real } from './state.ts';
 
@@ -36,6 +45,25 @@ const nameLike = fc.array(ALNUM, { minLength: 1, maxLength: LIMITS.username }).m
 
 /** Clock moves: a little, most of an hour, just past it, well past it. */
 const CLOCK_MOVES_MS = [60_000, 10 * 60_000, 30 * 60_000, 61 * 60_000, 2 * ONE_HOUR_MS];
+
+/**
+ * change_user_data naming exactly two profile fields: every pair comes up often, so a server that
+ * treats one particular pair wrongly is reached (validDataFew spreads over every field count).
+ */
+function profilePair(
+  dialect: Dialect,
+  username: fc.Arbitrary<string>,
+): fc.Arbitrary<Record<string, unknown>> {
+  const fields = requestFields('changeUser', dialect);
+  const value = (name: string): fc.Arbitrary<unknown> =>
+    name === 'username' ? username : arbitraryFor(fields[name]!.kind, { ascii: true });
+  return fc
+    .subarray(
+      CHANGEABLE.filter((k) => k in fields),
+      { minLength: 2, maxLength: 2 },
+    )
+    .chain(([a, b]) => fc.tuple(value(a!), value(b!)).map(([x, y]) => ({ user_id: 0, [a!]: x, [b!]: y })));
+}
 
 /** The command arbitraries (weights by repetition), for fc.commands. */
 export function modelCommands(
@@ -50,6 +78,7 @@ export function modelCommands(
     },
     { weight: 2, arbitrary: validDataFew('changeUser', dialect, zero) },
     { weight: 1, arbitrary: validData('changeUser', dialect, zero) },
+    { weight: 2, arbitrary: profilePair(dialect, nameLike) },
   );
   const focus = fc.constantFrom<Focus>('here', 'here', 'here', 'withdrawn', 'any', 'any');
   // Every completeUser field is required: a missing one or one of another JSON type must be refused.
@@ -85,11 +114,17 @@ export function modelCommands(
     pick.map((c) => new CompleteUserUnissued(c)),
     fc
       .tuple(pick, invalidCompletion, pick)
-      .map(([g, req, c]) => new CompleteUserInvalid(g, req.data, req.mutation!.how, req.mutation!.field, c)),
+      .map(
+        ([g, req, c]) =>
+          new CompleteUserInvalid(g, req.data, req.mutation!.how, req.mutation!.field, c, mustRefuse(req)),
+      ),
     ...w(
       2,
       fc.tuple(pick, pick).map(([u, c]) => new GetUser(u, c)),
     ),
+    fc
+      .tuple(pick, pick, fc.constantFrom<OtherName>('other', 'other', 'nobody'), pick)
+      .map(([u, o, n, c]) => new GetUserByBoth(u, o, n, c)),
     ...w(
       3,
       fc.tuple(pick, focus, change, senderMode, pick).map(([u, f, d, s, c]) => new ChangeUser(u, f, d, s, c)),

@@ -138,11 +138,16 @@ export class CompleteUserInvalid extends Command {
     readonly how: string,
     readonly field: string | undefined,
     readonly conn: number,
+    /**
+     * Every conformant Omega must refuse it (refusals.ts); false: the seed allows a reading that
+     * accepts it (an id as a string of digits), so either outcome holds and nothing is judged after.
+     */
+    readonly mustRefuse = true,
   ) {
     super();
   }
   toString(): string {
-    return `completeUserInvalid(reg ${this.reg}, ${this.field ?? 'data'}: ${this.how}, conn ${this.conn})`;
+    return `completeUserInvalid(reg ${this.reg}, ${this.field ?? 'data'}: ${this.how}${this.mustRefuse ? '' : ', may be accepted'}, conn ${this.conn})`;
   }
   protected async exec(m: Model, r: Real): Promise<void> {
     const slot = openSlot(m, this.conn);
@@ -163,9 +168,10 @@ export class CompleteUserInvalid extends Command {
       ...(data === undefined ? {} : { data }),
     });
     const what = `complete_register_user with reg[${reg.n}] and ${this.field ?? 'data'} ${this.how}: ${show(data)}`;
-    expectOutcome(r, 'completeUser', reply, 'error', 'BAD-005', what);
+    expectOutcome(r, 'completeUser', reply, this.mustRefuse ? 'error' : 'either', 'BAD-005', what);
     r.log.push(`  ${what} → ${describeReply(reply)}`);
     reg.state = 'maybe';
+    if (!this.mustRefuse) return;
     for (const q of [{ user_id: reg.id }, { username }]) {
       const back = await get(o, q);
       if (!isErrorType(back.type))

@@ -1,6 +1,6 @@
 // User commands: reading a user, changing its data, moving it to another Iota.
 import { isAscii } from '../arbitraries.ts';
-import { describeReply, exchange, show } from '../runner.ts';
+import { describeReply, exchange, PropertyFailure, show } from '../runner.ts';
 import { bind, uniqueLike } from '../steps.ts';
 import { Command } from './command.ts';
 import {
@@ -15,7 +15,7 @@ import {
 } from './identification.ts';
 import { expectOutcome, type Want } from './judging.ts';
 import { verify } from './readback.ts';
-import { afterChange, CHANGE_FIELDS, type ChangeField } from '../values.ts';
+import { afterChange, CHANGE_FIELDS, type ChangeField, known } from '../values.ts';
 import { type Model, openSlot, pickOf, type Real, session } from './state.ts';
 
 export class GetUser extends Command {
@@ -40,6 +40,51 @@ export class GetUser extends Command {
       (f) => u.writer[f] ?? 'UM-GET-001',
       u.fate === 'deleted' ? 'UM-DEL-001' : 'UM-GET-001',
     );
+  }
+}
+
+/** Which username a get_user_data naming a user by user_id carries too: another user's, or nobody's. */
+export type OtherName = 'other' | 'nobody';
+
+/**
+ * get_user_data with both user_id and username naming different users (UM-GET-003: "user_id is
+ * preferred"): the reply is the record of the user named by user_id. Only a user the model knows to
+ * be alive is asked for; what a server does when user_id names nobody the seed leaves open.
+ */
+export class GetUserByBoth extends Command {
+  constructor(
+    readonly user: number,
+    readonly other: number,
+    readonly name: OtherName,
+    readonly conn: number,
+  ) {
+    super();
+  }
+  toString(): string {
+    return `getUserByBoth(user ${this.user}, username of ${this.name === 'other' ? `user ${this.other}` : 'nobody'}, conn ${this.conn})`;
+  }
+  protected async exec(m: Model, r: Real): Promise<void> {
+    const slot = openSlot(m, this.conn);
+    const u = pickOf(
+      m.users.filter((x) => x.fate === 'alive'),
+      this.user,
+    );
+    if (slot === null || u === undefined) return void r.log.push('  nothing to do');
+    const others = m.users.filter((x) => x.id !== u.id && known(x.values.username) !== undefined);
+    const other = this.name === 'other' ? pickOf(others, this.other) : undefined;
+    const username = (other && known(other.values.username)) ?? r.cfg.t.uniqueName();
+    const o = session(r, slot);
+    const reply = await exchange(o, { type: o.wireType('getUser'), data: { user_id: u.id, username } });
+    const what = `get_user_data with user_id of user[${u.n}] and ${other ? `the username of user[${other.n}]` : 'a username nobody has'} ${show(username)}`;
+    expectOutcome(r, 'getUser', reply, 'success', 'UM-GET-003', what);
+    const found = (reply.data as { user_id?: unknown } | undefined)?.user_id;
+    r.log.push(`  ${what} → ${describeReply(reply)}`);
+    if (found !== u.id)
+      throw new PropertyFailure('UM-GET-003', `${what}: found user ${show(found)}, not user ${u.id}`, {
+        expected: { user_id: u.id },
+        actual: reply.frame,
+      });
+    r.cfg.coverage.hit('UM-GET-003');
   }
 }
 
@@ -153,7 +198,9 @@ export class ChangeIota extends Command {
   }
   protected async exec(m: Model, r: Real): Promise<void> {
     const slot = openSlot(m, this.conn);
-    const u = pickOf(m.users, this.user);
+    // The old token aims at a user whose token changed, when there is one (else it is a wrong one).
+    const changed = this.token === 'old' ? m.users.filter((x) => x.oldTokens.length > 0) : [];
+    const u = pickOf(changed.length > 0 ? changed : m.users, this.user);
     const iota = slot === null ? undefined : pickOf(focused(m, 'iota', m.iotas, this.focus, slot), this.iota);
     if (slot === null || u === undefined || iota === undefined) return void r.log.push('  nothing to do');
     const o = session(r, slot);
