@@ -180,7 +180,7 @@ export class Side {
    */
   private readBackFailure(e: unknown): Judgement {
     if (isInfrastructure(e)) throw e;
-    const req = requirementOfRequestError(e, this.reader?.connection.anomalies.at(-1));
+    const req = requirementOfRequestError(e);
     if (req === null) throw e;
     // The reader may be unusable now: the next read-back opens a fresh one.
     const reader = this.reader;
