@@ -106,6 +106,7 @@ export async function runInterleaving(
     for (const p of peers)
       for (const u of p.users) {
         const r = await mustRead(p.o, u, 'UM-REG-004', 'a user just registered');
+        // A record that leaves the status out (UM-GET-006 judges that) is taken to hold it empty.
         initial.set(u, String(r.status ?? ''));
       }
     const sent: Sent[] = [];
@@ -364,6 +365,7 @@ function unwrittenRead(user: number, history: readonly HistoryOp<UserOp, UserOut
       h.input.k === 'get' &&
       h.output !== undefined &&
       !h.output.error &&
+      h.output.status !== undefined &&
       !written.has(h.output.status as string),
   );
   if (bad === undefined) return;

@@ -110,7 +110,14 @@ export function userModel(
         }
         case 'get':
           // An error reply is judged on its own (UM-GET-001); it says nothing of the status.
-          return !statuses || out === undefined || out.error || out.status === s.status ? [s] : [];
+          // A record that leaves the status out says nothing of it: its shape is UM-GET-006's business.
+          return !statuses ||
+            out === undefined ||
+            out.error ||
+            out.status === undefined ||
+            out.status === s.status
+            ? [s]
+            : [];
       }
     },
     key: (s) =>
