@@ -74,8 +74,9 @@ export class ChangeUser extends Command {
     const sender = senderFor(m, this.sender, u.id);
     const refused = refusal(m, 'user', 'CHG', u.id, slot, sender);
     const acting = refused ? actingSender(m, 'user', u.id, slot, sender) : null;
+    // Only "" values may mean "nothing to change" (empty means unchanged), which a server may refuse.
     const strict =
-      named.length > 0 &&
+      named.some((k) => data[k] !== '') &&
       !named.includes('public_key') &&
       (data.username === undefined || isPlainName(data.username as string)) &&
       ['display', 'status'].every((k) => data[k] === undefined || isPlainText(data[k] as string));
