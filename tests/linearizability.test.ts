@@ -204,4 +204,48 @@ describe('the interleaving property’s user model', () => {
     expect(checkLinearizable([...base, get(1, 'a', 2, 3)], userModel(7, '')).kind).toBe('linearizable');
     expect(checkLinearizable([...base, get(1, '', 11, 12)], userModel(7, '')).kind).toBe('violation');
   });
+
+  // IDN-007: a change naming another user, with this user as sender, may be refused or act on the
+  // sender's own record; the user it names must stay untouched (IDN-CHG-005).
+  const other = (conn: number, status: string, call: number, ret: number, after?: number[]): H => ({
+    label: `change of another user ${status}`,
+    call,
+    ret,
+    input: { k: 'change', conn, self: false, status },
+    output: { error: false },
+    ...(after ? { after } : {}),
+  });
+  const sent = (conn: number, status: string, call: number, ret: number, after?: number[]): H => ({
+    label: `change of its sibling ${status}, sent as this user`,
+    call,
+    ret,
+    input: { k: 'sent', conn, status },
+    output: { error: false },
+    ...(after ? { after } : {}),
+  });
+
+  it('accepts a change naming it with another sender, when it reads back untouched', () => {
+    const h = [ann(0, 0), other(0, 'a', 1, 2, [0]), get(0, '', 3, 4)];
+    expect(checkLinearizable(h, userModel(7, '')).kind).toBe('linearizable');
+  });
+
+  it('blames IDN-CHG-005 when that change shows in its record', () => {
+    const h = [ann(0, 0), other(0, 'a', 1, 2, [0]), get(0, 'a', 3, 4)];
+    const v = checkLinearizable(h, userModel(7, ''));
+    expect(v.kind).toBe('violation');
+    if (v.kind === 'violation') expect(v.stuck[0]?.blame.requirement).toBe('IDN-CHG-005');
+  });
+
+  it('lets a change it sent for another user act on its own record when it is identified there', () => {
+    const h = [ann(0, 0), sent(0, 'b', 1, 2, [0])];
+    expect(checkLinearizable([...h, get(0, 'b', 3, 4)], userModel(7, '')).kind).toBe('linearizable');
+    expect(checkLinearizable([...h, get(0, '', 3, 4)], userModel(7, '')).kind).toBe('linearizable');
+  });
+
+  it('blames IDN-CHG-002 when a change it sent after its withdrawal acted on its record', () => {
+    const h = [ann(0, 0), wd(0, 1, [0]), sent(0, 'b', 2, 3, [1]), get(0, 'b', 4, 5)];
+    const v = checkLinearizable(h, userModel(7, ''));
+    expect(v.kind).toBe('violation');
+    if (v.kind === 'violation') expect(v.stuck[0]?.blame.requirement).toBe('IDN-CHG-002');
+  });
 });

@@ -3,6 +3,8 @@
 // and the near-valid requests a server may accept (BAD-005 must not demand a refusal of those).
 import { describe, expect, it } from 'vitest';
 import type { GeneratedRequest } from '../harness/properties/arbitraries.ts';
+import { actingSender } from '../harness/properties/model/sender-acts.ts';
+import { emptyModel } from '../harness/properties/model/state.ts';
 import { mustRefuse } from '../harness/properties/refusals.ts';
 import { afterChange, type Candidates, known, narrow } from '../harness/properties/values.ts';
 import { freshPublicKey } from '../harness/scenario/fixtures.ts';
@@ -74,5 +76,20 @@ describe('mustRefuse: only what every reading of the seed refuses', () => {
       'iota_id',
     );
     expect(mustRefuse(r)).toBe(false);
+  });
+});
+
+describe('actingSender: when the model lets a guarded request act on its sender (IDN-007)', () => {
+  it('only for another principal of the same kind announced on the connection', () => {
+    const m = emptyModel(2);
+    m.conns[0]!.users.add(10);
+    m.conns[0]!.users.add(11);
+    m.conns[1]!.users.add(12);
+    expect(actingSender(m, 'user', 10, 0, 11)).toBe(11);
+    // The principal itself, no sender, a sender announced on another connection, or of another kind.
+    expect(actingSender(m, 'user', 10, 0, 10)).toBeNull();
+    expect(actingSender(m, 'user', 10, 0, undefined)).toBeNull();
+    expect(actingSender(m, 'user', 10, 0, 12)).toBeNull();
+    expect(actingSender(m, 'iota', 10, 0, 11)).toBeNull();
   });
 });

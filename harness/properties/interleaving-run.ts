@@ -72,6 +72,8 @@ interface Sent {
   readonly peer: Peer;
   /** The user and the operation, for the linearizability history. */
   readonly op?: { readonly user: number; readonly input: UserOp };
+  /** A change naming another user: the same request in its sender's history (IDN-007). */
+  readonly senderOp?: { readonly user: number; readonly input: UserOp };
   readonly check?: (reply: Reply) => Problem | null;
   readonly register?: boolean;
 }
@@ -104,6 +106,7 @@ export async function runInterleaving(
     for (const p of peers)
       for (const u of p.users) {
         const r = await mustRead(p.o, u, 'UM-REG-004', 'a user just registered');
+        // A record that leaves the status out (UM-GET-006 judges that) is taken to hold it empty.
         initial.set(u, String(r.status ?? ''));
       }
     const sent: Sent[] = [];
@@ -197,6 +200,9 @@ function send(
         flight,
         peer: p,
         op: { user, input: { k: 'change', conn: p.index, self: sender === user, status: st.status } },
+        ...(sender === sibling
+          ? { senderOp: { user: sibling, input: { k: 'sent', conn: p.index, status: st.status } } }
+          : {}),
       });
       return;
     }
@@ -293,9 +299,10 @@ async function judgeLinearizable(
         return a === undefined ? {} : { after: [a] };
       };
       for (const s of [...sent].sort((a, b) => a.flight.sentAt - b.flight.sentAt)) {
-        if (s.op?.user !== user) continue;
+        const mine = s.op?.user === user ? s.op : s.senderOp?.user === user ? s.senderOp : undefined;
+        if (mine === undefined) continue;
         const f = s.flight;
-        const input = s.op.input;
+        const input = mine.input;
         if (input.k === 'announce' || input.k === 'withdraw') {
           // No reply: it takes effect, before anything its connection sent after it (any time otherwise).
           history.push({
@@ -351,13 +358,14 @@ async function judgeLinearizable(
 function unwrittenRead(user: number, history: readonly HistoryOp<UserOp, UserOut>[], initial: string): void {
   const written = new Set([
     initial,
-    ...history.flatMap((h) => (h.input.k === 'change' ? [h.input.status] : [])),
+    ...history.flatMap((h) => (h.input.k === 'change' || h.input.k === 'sent' ? [h.input.status] : [])),
   ]);
   const bad = history.find(
     (h) =>
       h.input.k === 'get' &&
       h.output !== undefined &&
       !h.output.error &&
+      h.output.status !== undefined &&
       !written.has(h.output.status as string),
   );
   if (bad === undefined) return;

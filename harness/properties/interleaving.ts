@@ -11,6 +11,11 @@ export type UserOp =
   | { readonly k: 'announce' | 'withdraw'; readonly conn: number }
   /** change_user_data of the status, with `sender`; `self` whether sender names the user. */
   | { readonly k: 'change'; readonly conn: number; readonly self: boolean; readonly status: string }
+  /**
+   * change_user_data naming another user, with this user as `sender`: the server may act on the
+   * sender's own record instead of refusing (IDN-007), when this user is identified on `conn`.
+   */
+  | { readonly k: 'sent'; readonly conn: number; readonly status: string }
   /** get_user_data (during the run, or the read-back after it). */
   | { readonly k: 'get'; readonly conn: number };
 
@@ -26,6 +31,11 @@ export interface UserState {
   readonly announced: readonly number[];
   /** Connections that withdrew it (naming IDN-CHG-002 rather than 001). */
   readonly withdrawn: readonly number[];
+  /**
+   * Statuses of accepted changes that had to leave this user untouched (it was named but sender named
+   * another user, or it was the sender but not identified), with the requirement applying one breaks.
+   */
+  readonly exposed: Readonly<Record<string, string>>;
 }
 
 const withConn = (list: readonly number[], c: number): readonly number[] =>
@@ -57,8 +67,9 @@ export function userModel(
   statuses = true,
 ): SequentialModel<UserState, UserOp, UserOut> {
   return {
-    readOnly: (op, out) => op.k === 'get' || (op.k === 'change' && (!statuses || out?.error === true)),
-    init: { status: initialStatus, announced: [], withdrawn: [] },
+    readOnly: (op, out) =>
+      op.k === 'get' || ((op.k === 'change' || op.k === 'sent') && (!statuses || out?.error === true)),
+    init: { status: initialStatus, announced: [], withdrawn: [], exposed: {} },
     step(s, op, out) {
       switch (op.k) {
         case 'announce':
@@ -79,15 +90,38 @@ export function userModel(
           const changed = statuses ? { ...s, status: op.status } : s;
           if (refusal === null) return out.error ? [] : [changed];
           if (out.error) return [s];
-          // Accepted against a requirement below MUST: a reading the suite records elsewhere, not here.
-          return requirement(refusal).level === 'MUST' ? [] : [changed];
+          const must = requirement(refusal).level === 'MUST';
+          if (op.self)
+            // Accepted against a requirement below MUST: a reading the suite records elsewhere, not here.
+            return must ? [] : [changed];
+          // Sender named another user: the server may have acted on the sender's own record (IDN-007,
+          // judged in the sender's history); this user stays untouched unless only a SHOULD forbids it.
+          if (!must) return [s, changed];
+          return statuses ? [{ ...s, exposed: { ...s.exposed, [op.status]: refusal } }] : [s];
+        }
+        case 'sent': {
+          if (out?.error === true || !statuses) return [s];
+          // Acting on the sender needs the sender identified on that connection (as if it had sent a
+          // change of its own); a read of this status then shows it was not.
+          const refusal = refusalOf(s, { k: 'change', conn: op.conn, self: true, status: op.status });
+          if (refusal === null) return [s, { ...s, status: op.status }];
+          if (requirement(refusal).level !== 'MUST') return [s, { ...s, status: op.status }];
+          return out === undefined ? [s] : [{ ...s, exposed: { ...s.exposed, [op.status]: refusal } }];
         }
         case 'get':
           // An error reply is judged on its own (UM-GET-001); it says nothing of the status.
-          return !statuses || out === undefined || out.error || out.status === s.status ? [s] : [];
+          // A record that leaves the status out says nothing of it: its shape is UM-GET-006's business.
+          return !statuses ||
+            out === undefined ||
+            out.error ||
+            out.status === undefined ||
+            out.status === s.status
+            ? [s]
+            : [];
       }
     },
-    key: (s) => `${s.status}\u0000${s.announced.join(',')}\u0000${s.withdrawn.join(',')}`,
+    key: (s) =>
+      `${s.status}\u0000${s.announced.join(',')}\u0000${s.withdrawn.join(',')}\u0000${Object.keys(s.exposed).join('\u0001')}`,
     blame(s, op, out): Blame {
       if (op.k === 'change') {
         const refusal = refusalOf(s, op);
@@ -98,6 +132,14 @@ export function userModel(
             }
           : { requirement: refusal, why: `accepted, though ${REASON[refusal] ?? refusal}` };
       }
+      if (op.k === 'sent')
+        return { requirement: 'UM-CHG-004', why: 'a change naming another user, with this user as sender' };
+      const broke = typeof out?.status === 'string' ? s.exposed[out.status] : undefined;
+      if (broke !== undefined && out?.status !== s.status)
+        return {
+          requirement: broke,
+          why: `read status ${show(out?.status)}, which only a change that had to leave this user untouched set (${REASON[broke] ?? broke})`,
+        };
       return {
         requirement: 'UM-CHG-004',
         why: `read status ${show(out?.status)}; the changes accepted so far leave ${show(s.status)}`,
@@ -122,11 +164,13 @@ export function describeUserOp(op: HistoryOp<UserOp, UserOut>): string {
   const what =
     i.k === 'change'
       ? `change status to ${show(i.status)} with sender ${i.self ? 'the user' : 'another'}`
-      : i.k === 'get'
-        ? 'get_user_data'
-        : i.k === 'announce'
-          ? 'user_connected'
-          : 'user_disconnected';
+      : i.k === 'sent'
+        ? `change of another user's status to ${show(i.status)} with this user as sender`
+        : i.k === 'get'
+          ? 'get_user_data'
+          : i.k === 'announce'
+            ? 'user_connected'
+            : 'user_disconnected';
   return `${op.label}: ${what} on omikron#${i.conn} → ${reply}`;
 }
 

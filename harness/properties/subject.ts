@@ -55,32 +55,58 @@ interface Mismatch {
   readonly named: boolean;
 }
 
+interface Comparison {
+  readonly wrong: Mismatch[];
+  /** Fields the read left out: not judged here (a record's shape is UM-GET-006's and ENC-*'s business). */
+  readonly absent: string[];
+}
+
+const isAbsent = (record: UserRecord, k: string): boolean => record[k] === undefined;
+
 /**
  * Compare a read with what the subject may hold after `change` (fields it set, valid ones only);
- * on a match the subject's candidates narrow to what was read.
+ * on a match the subject's candidates narrow to what was read. Only fields present in the read are
+ * compared: an absent one says nothing about the change, and the shape requirements judge it, so one
+ * fault (a record that leaves out unset fields) fails those alone. Its candidates stay as they were.
  */
-function compareRead(s: Subject, now: UserRecord, change: Readonly<Record<string, unknown>>): Mismatch[] {
-  const out: Mismatch[] = [];
+function compareRead(s: Subject, now: UserRecord, change: Readonly<Record<string, unknown>>): Comparison {
+  const wrong: Mismatch[] = [];
+  const absent: string[] = [];
   const next: Partial<Record<ChangeField, Candidates>> = {};
   for (const k of CHANGE_FIELDS) {
     const set = change[k];
     const allowed =
       typeof set === 'string' ? afterChange(s.values[k], set) : k in change ? null : s.values[k];
+    if (isAbsent(now, k)) {
+      absent.push(k);
+      next[k] = allowed;
+      continue;
+    }
     const narrowed = narrow(k, allowed, now[k], now.username);
     if (narrowed === undefined)
-      out.push({ field: k, expected: describeCandidates(allowed), named: k in change });
+      wrong.push({ field: k, expected: describeCandidates(allowed), named: k in change });
     else next[k] = narrowed;
   }
   for (const k of Object.keys(s.record)) {
-    if ((CHANGE_FIELDS as readonly string[]).includes(k)) continue;
-    if (show(now[k]) !== show(s.record[k])) out.push({ field: k, expected: show(s.record[k]), named: false });
+    if ((CHANGE_FIELDS as readonly string[]).includes(k) || isAbsent(s.record, k)) continue;
+    if (isAbsent(now, k)) absent.push(k);
+    else if (show(now[k]) !== show(s.record[k]))
+      wrong.push({ field: k, expected: show(s.record[k]), named: false });
   }
-  if (out.length === 0) s.values = next as Record<ChangeField, Candidates>;
-  return out;
+  if (wrong.length === 0) s.values = next as Record<ChangeField, Candidates>;
+  return { wrong, absent };
 }
 
-const describeMismatches = (m: readonly Mismatch[], now: UserRecord): string =>
-  m.map((d) => `${d.field}: expected ${d.expected}, read ${show(now[d.field])}`).join('; ');
+/** The record as known after a read: the fields read, and the earlier value of those it left out. */
+const merged = (before: UserRecord, now: UserRecord): UserRecord => {
+  const out: Record<string, unknown> = { ...before };
+  for (const [k, v] of Object.entries(now)) if (v !== undefined) out[k] = v;
+  return out as UserRecord;
+};
+
+const describeMismatches = (m: readonly Mismatch[], now: UserRecord, absent: readonly string[]): string =>
+  m.map((d) => `${d.field}: expected ${d.expected}, read ${show(now[d.field])}`).join('; ') +
+  (absent.length > 0 ? ` (left out of the read, not judged here: ${absent.join(', ')})` : '');
 
 /** Check a change answered success: the fields it named read back, the others as before. */
 export async function afterSuccess(
@@ -97,21 +123,22 @@ export async function afterSuccess(
   const now = await mustRead(s.o, s.userId, 'UM-CHG-004', `${what} answered success, then`);
   // A named field the table calls invalid, yet accepted: any value (a lenient server's choice).
   const change = Object.fromEntries(named.map((k) => [k, valid.includes(k) ? data[k] : null]));
-  const wrong = compareRead(s, now, change);
+  const { wrong, absent } = compareRead(s, now, change);
   const changed = wrong.filter((m) => m.named);
   if (changed.length > 0)
     throw new PropertyFailure(
       'UM-CHG-004',
-      `${what} answered success, but reads back ${describeMismatches(changed, now)}`,
+      `${what} answered success, but reads back ${describeMismatches(changed, now, absent)}`,
       { expected: Object.fromEntries(valid.map((k) => [k, data[k]])), actual: now },
     );
   if (wrong.length > 0)
     throw new PropertyFailure(
       'UM-CHG-003',
-      `${what} answered success, and fields it did not name changed: ${describeMismatches(wrong, now)}`,
+      `${what} answered success, and fields it did not name changed: ${describeMismatches(wrong, now, absent)}`,
       { expected: s.record, actual: now },
     );
-  if (valid.length > 0) cov.hit('UM-CHG-004');
+  // A change is judged when a field it set was read back (not when the read left them all out).
+  if (valid.some((k) => !absent.includes(k))) cov.hit('UM-CHG-004');
   if (named.length < Object.keys(s.record).length) cov.hit('UM-CHG-003');
   if (typeof data.username === 'string' && data.username !== '' && valid.includes('username')) {
     const byName = await read(s.o, { username: data.username });
@@ -123,20 +150,20 @@ export async function afterSuccess(
       );
     s.username = data.username;
   }
-  s.record = now;
+  s.record = merged(s.record, now);
 }
 
 /** Check a request answered with an error changed nothing about the subject (BAD-005). */
 export async function afterError(s: Subject, reply: Reply, what: string, cov: Coverage): Promise<void> {
   const now = await mustRead(s.o, s.userId, 'BAD-005', `${what} answered ${reply.type}, then`);
-  const wrong = compareRead(s, now, {});
+  const { wrong, absent } = compareRead(s, now, {});
   if (wrong.length > 0)
     throw new PropertyFailure(
       'BAD-005',
-      `${what} answered the error ${reply.type}, yet the user changed: ${describeMismatches(wrong, now)}`,
+      `${what} answered the error ${reply.type}, yet the user changed: ${describeMismatches(wrong, now, absent)}`,
       { expected: s.record, actual: now },
     );
-  s.record = now;
+  s.record = merged(s.record, now);
   cov.hit('BAD-005');
 }
 

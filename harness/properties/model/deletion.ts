@@ -14,6 +14,7 @@ import {
 import { expectOutcome, type Want } from './judging.ts';
 import { verify } from './readback.ts';
 import { completeUser } from './registration.ts';
+import { actingSender, deletionMayHitSender, iotaDeletionMayHitSender } from './sender-acts.ts';
 import { type Model, openSlot, pickOf, type Real, session } from './state.ts';
 
 export class DeleteUser extends Command {
@@ -37,8 +38,11 @@ export class DeleteUser extends Command {
     const o = session(r, slot);
     const sender = senderFor(m, this.sender, u.id);
     const refused = refusal(m, 'user', 'DELU', u.id, slot, sender);
+    const acting = refused ? actingSender(m, 'user', u.id, slot, sender) : null;
     const want: Want = refused
-      ? 'error'
+      ? acting === null
+        ? 'error'
+        : 'either' // IDN-007: it may act on the sender instead
       : u.fate === 'alive'
         ? inDoubt(m, slot, u.id)
           ? 'either'
@@ -57,10 +61,11 @@ export class DeleteUser extends Command {
     r.log.push(`  ${what} → ${describeReply(reply)}`);
     if (!refused && u.fate === 'alive') r.cfg.coverage.hit('IDN-DELU-006');
     if (!refused && got === 'success') confirmIdentified(m, r, slot, u.id);
-    if (got === 'success') u.fate = 'deleted';
+    if (got === 'success' && !refused) u.fate = 'deleted';
     await verify(r, o, u, `after ${what}`, () => req, req);
+    if (acting !== null && got === 'success') await deletionMayHitSender(m, r, o, acting, what);
     const reg = m.regs.find((g) => g.id === u.id);
-    if (got === 'success' && this.reuseId && reg !== undefined) {
+    if (got === 'success' && !refused && this.reuseId && reg !== undefined) {
       const home = m.iotas.find((i) => i.gone === 'no');
       await completeUser(m, r, slot, reg, home, r.cfg.t.uniqueName());
     }
@@ -86,9 +91,16 @@ export class DeleteIota extends Command {
     const o = session(r, slot);
     const sender = senderFor(m, this.sender, iota.id);
     const refused = refusal(m, 'iota', 'DELI', iota.id, slot, sender);
+    const acting = refused ? actingSender(m, 'iota', iota.id, slot, sender) : null;
     // Refusing to delete an Iota that still has users is a reading the seed allows.
     const users = m.users.filter((u) => u.fate !== 'deleted' && u.values.iota_id === iota.id).length;
-    const want: Want = refused ? 'error' : iota.gone === 'no' && users === 0 ? 'success' : 'either';
+    const want: Want = refused
+      ? acting === null
+        ? 'error'
+        : 'either' // IDN-007: it may act on the sender instead
+      : iota.gone === 'no' && users === 0
+        ? 'success'
+        : 'either';
     const req = refused ?? 'UM-DEL-002';
     const reply = await exchange(o, {
       type: o.wireType('deleteIota'),
@@ -105,7 +117,8 @@ export class DeleteIota extends Command {
       r.log.push(
         `  the deletion of iota[${iota.n}], which has ${users} user(s), was refused (the seed leaves that open)`,
       );
-    if (got === 'success' && iota.gone !== 'yes') {
+    if (acting !== null && got === 'success') iotaDeletionMayHitSender(m, r, acting, what);
+    if (got === 'success' && !refused && iota.gone !== 'yes') {
       iota.gone = 'yes';
       for (const u of m.users) if (u.values.iota_id === iota.id && u.fate === 'alive') u.fate = 'uncertain';
     }

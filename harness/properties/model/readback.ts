@@ -68,7 +68,10 @@ export async function verify(
   if (isErrorType(reply.type)) {
     if (u.fate === 'uncertain') {
       u.fate = 'deleted';
-      r.log.push(`  user[${u.n}] went with its deleted Iota (the seed leaves that open)`);
+      r.log.push(
+        `  user[${u.n}] is gone (${u.uncertainWhy ?? 'its Iota was deleted'}; the seed leaves that open)`,
+      );
+      u.uncertainWhy = undefined;
       return;
     }
     throw new PropertyFailure(
@@ -81,7 +84,10 @@ export async function verify(
   }
   if (u.fate === 'uncertain') {
     u.fate = 'alive';
-    r.log.push(`  user[${u.n}] outlived its deleted Iota (the seed leaves that open)`);
+    r.log.push(
+      `  user[${u.n}] is still there (${u.uncertainWhy ?? 'its Iota was deleted'}; the seed leaves that open)`,
+    );
+    u.uncertainWhy = undefined;
   }
   const parsed = replyDataSchema('getUser', r.cfg.dialect).safeParse(reply.data ?? {});
   if (!parsed.success)

@@ -38,8 +38,13 @@ export interface MUser {
   readonly values: Record<ChangeField, Candidates> & { iota_id: number };
   token: string;
   readonly oldTokens: string[];
-  /** `uncertain`: its Iota was deleted; the seed does not say what happens to its users. */
+  /**
+   * `uncertain`: its Iota was deleted (the seed does not say what happens to its users), or a request
+   * it sent naming another user was answered success (the server may have acted on it, IDN-007).
+   */
   fate: 'alive' | 'deleted' | 'uncertain';
+  /** Why the fate is uncertain, for the log once a read settles it (default: its Iota was deleted). */
+  uncertainWhy?: string;
   /** Another user got the same username (a server that allowed it): lookups by name are not judged. */
   nameShared: boolean;
   /** created_at, sub_level, sub_end as first read: they stay. */

@@ -15,6 +15,7 @@ import {
 } from './identification.ts';
 import { expectOutcome, type Want } from './judging.ts';
 import { verify } from './readback.ts';
+import { actingSender, changeMayHitSender, iotaChangeMayHitSender } from './sender-acts.ts';
 import { afterChange, CHANGE_FIELDS, type ChangeField, known } from '../values.ts';
 import { type Model, openSlot, pickOf, type Real, session } from './state.ts';
 
@@ -117,8 +118,10 @@ export class ChangeUser extends Command {
     const named = CHANGE_FIELDS.filter((k) => typeof data[k] === 'string');
     const sender = senderFor(m, this.sender, u.id);
     const refused = refusal(m, 'user', 'CHG', u.id, slot, sender);
+    const acting = refused ? actingSender(m, 'user', u.id, slot, sender) : null;
+    // Only "" values may mean "nothing to change" (empty means unchanged), which a server may refuse.
     const strict =
-      named.length > 0 &&
+      named.some((k) => data[k] !== '') &&
       !named.includes('public_key') &&
       (data.username === undefined || isPlainName(data.username as string)) &&
       ['display', 'status'].every((k) => data[k] === undefined || isPlainText(data[k] as string));
@@ -135,6 +138,7 @@ export class ChangeUser extends Command {
       want = strict && !inDoubt(m, slot, u.id) ? 'success' : 'either';
       req = okReq;
     }
+    if (acting !== null) want = 'either'; // IDN-007: it may act on the sender instead
     const reply = await exchange(o, {
       type: o.wireType('changeUser'),
       data,
@@ -145,9 +149,11 @@ export class ChangeUser extends Command {
     r.log.push(`  ${what} → ${describeReply(reply)}`);
     if (!refused && u.fate === 'alive') r.cfg.coverage.hit('IDN-CHG-006');
     if (!refused && got === 'success') confirmIdentified(m, r, slot, u.id);
+    if (acting !== null && got === 'success')
+      await changeMayHitSender(m, r, o, acting, data, named, okReq, what);
     if (u.fate === 'deleted')
       return verify(r, o, u, `after ${what}`, () => 'UM-DEL-001', 'UM-DEL-001', false);
-    if (got === 'success') {
+    if (got === 'success' && !refused) {
       for (const k of named) {
         u.values[k] = afterChange(u.values[k], data[k] as string);
         u.writer[k] = k === 'public_key' ? 'UM-CHG-004' : okReq;
@@ -173,7 +179,7 @@ export class ChangeUser extends Command {
       r,
       o,
       u,
-      `after ${what} was refused`,
+      `after ${what} ${got === 'success' ? 'answered success' : 'was refused'}`,
       () => (refused ? refused : 'BAD-005'),
       refused ?? 'BAD-005',
     );
@@ -209,10 +215,11 @@ export class ChangeIota extends Command {
     const newToken = r.cfg.t.token();
     const sender = senderFor(m, this.sender, iota.id);
     const refused = refusal(m, 'iota', 'IOTA', iota.id, slot, sender);
+    const acting = refused ? actingSender(m, 'iota', iota.id, slot, sender) : null;
     let want: Want;
     let req: string;
     if (refused) {
-      want = 'error';
+      want = acting === null ? 'error' : 'either'; // IDN-007: it may act on the sender instead
       req = refused;
     } else if (u.fate !== 'alive') {
       want = 'either';
@@ -241,13 +248,22 @@ export class ChangeIota extends Command {
     r.log.push(`  ${what} → ${describeReply(reply)}`);
     if (!refused && u.fate === 'alive') r.cfg.coverage.hit('IDN-IOTA-006');
     if (u.fate !== 'alive') return;
-    if (got === 'success') {
+    if (acting !== null && got === 'success') await iotaChangeMayHitSender(r, o, u, acting, newToken, what);
+    if (got === 'success' && !refused) {
       u.values.iota_id = iota.id;
       u.oldTokens.push(u.token);
       u.token = newToken;
       u.writer.iota_id = 'UM-IOTA-001';
       return verify(r, o, u, `after ${what} answered success`, () => 'UM-IOTA-001', 'UM-IOTA-001', false);
     }
-    await verify(r, o, u, `after ${what} was refused`, () => req, req, false);
+    await verify(
+      r,
+      o,
+      u,
+      `after ${what} ${got === 'success' ? 'answered success' : 'was refused'}`,
+      () => req,
+      req,
+      false,
+    );
   }
 }
