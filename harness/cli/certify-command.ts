@@ -325,6 +325,8 @@ export async function certifyCommand(
         if (report.error) sink.emit({ event: 'error', message: errorEventMessage(report.error) });
         try {
           publishSync(report, tracker.plan.reportDir, sink, { jsonLines: opts.jsonLines });
+        } catch {
+          // this run's reports could not be written: the next run's still are
         } finally {
           void tracker.launched?.stop(); // a --command server's process group is signalled at once
         }
