@@ -1,4 +1,5 @@
-// (5) The mutation run (npm run mutants) as it is: its total wall time, once (it is long).
+// (5) The self-test as it is: the mutation run (npm run mutants) and the alternatives run (npm run
+// alternatives), their total wall time, once each (they are long).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, median, ROOT, tempDir, timedChild } from './measure.ts';
@@ -27,6 +28,20 @@ export async function mutantsBench(): Promise<MutantsBench | { readonly skipped:
     };
   } catch {}
   return { ms: Math.round(r.ms), exitCode: r.code, ...report };
+}
+
+/** The alternatives run (npm run alternatives) as it is, once: the other half of the self-test. */
+export async function alternativesRunBench(): Promise<{
+  readonly ms: number;
+  readonly exitCode: number | null;
+}> {
+  const json = join(tempDir(), 'alternatives.json');
+  const r = await timedChild(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'harness/mutants/alternatives.ts'), '--no-color', '--json', json],
+    { boundMs: 30 * 60_000 },
+  );
+  return { ms: Math.round(r.ms), exitCode: r.code };
 }
 
 export interface EveryAlternativeBench {

@@ -15,7 +15,10 @@ import { ROOT } from './measure.ts';
 export interface SuiteSpeed {
   readonly file: string;
   readonly scenarios: number;
+  /** From vitest's start to its end. */
   readonly ms: number;
+  /** The scenarios' own durations, summed: the sequences' time without vitest's start. */
+  readonly scenarioMs: number;
   /** runs × scenarios: the sequences (model) or cases (properties) generated. */
   readonly cases: number;
   readonly casesPerS: number;
@@ -63,15 +66,17 @@ async function speedOf(files: readonly string[], runs: number): Promise<SuiteSpe
     if (c.stopped) throw new Error(`the property bench was stopped: ${describeStop(c.stopped)}`);
     const ms = performance.now() - t0;
     const scenarios = c.scenarios.length;
+    const scenarioMs = c.scenarios.reduce((sum, s) => sum + s.durationMs, 0);
     const figures = mergedFigures(c.scenarios);
     return {
       file: files.join(', '),
       scenarios,
       ms: Math.round(ms),
+      scenarioMs: Math.round(scenarioMs),
       cases: runs * scenarios,
-      casesPerS: Math.round((runs * scenarios) / (ms / 1000)),
+      casesPerS: Math.round((runs * scenarios) / (scenarioMs / 1000)),
       frames,
-      framesPerS: Math.round(frames / (ms / 1000)),
+      framesPerS: Math.round(frames / (scenarioMs / 1000)),
       ...(figures ? { figures } : {}),
     };
   } finally {

@@ -29,6 +29,7 @@ import { checkBaseline, loadBaseline } from '../baseline/load.ts';
 import { onStopSignal, publish, publishSync, RunTracker, type TargetPlan } from './early-end.ts';
 import type { CliOptions } from './options.ts';
 import { withTranscriptTrace } from '../trace/from-transcript.ts';
+import { type PlanOutput, runSchedule } from './plan-schedule.ts';
 
 interface Plan extends TargetPlan {
   launch(): Promise<LaunchedTarget>;
@@ -141,6 +142,7 @@ async function runPlan(
   sink: EventSink,
   tracker: RunTracker,
   deadline: RunDeadline,
+  output: PlanOutput,
 ): Promise<RunReport> {
   const launched = await plan.launch();
   tracker.launched = launched;
@@ -149,8 +151,8 @@ async function runPlan(
     opts.jsonLines || opts.quiet
       ? undefined
       : new AreaProgress({
-          out: process.stderr,
-          live: process.stderr.isTTY === true,
+          out: output.progress,
+          live: process.stderr.isTTY === true && output.front,
           color: process.stderr.isTTY === true,
         });
   tracker.reach('target-ready');
@@ -193,17 +195,20 @@ async function runPlan(
       requireComplete: opts.requireComplete,
       selected: selectRequirements(opts.only, opts.skip),
       ...(expected ? { expectedFailures: expected } : {}),
-      events: tracker.watch(progress ? withoutScenarioLines(sink) : sink),
+      events: tracker.watch(output.wrap(progress ? withoutScenarioLines(sink) : sink)),
       ...(progress ? { reporters: [progress] } : {}),
       runPrefix,
       replayCommand: replayPrefix(opts.argv, dialect),
       ...(opts.suites.length > 0 ? { files: opts.suites } : {}),
       ...(opts.load ? { load: { connections: opts.loadConnections, requests: opts.loadRequests } } : {}),
       deadline,
-      // Whatever the stopped run left open must not hold the process: a last bound, then out.
+      // Whatever the stopped run left open must not hold the process: a last bound, then out (armed
+      // once the plans before this one are published, so that it cuts none of them short).
       onStopped: () => {
         guardExit(); // a worker stuck in native code would hold process.exit for ever
-        setTimeout(() => exitNow(EXIT.stopped), STOPPED_EXIT_BOUND_MS).unref();
+        void output.atFront.then(() =>
+          setTimeout(() => exitNow(EXIT.stopped), STOPPED_EXIT_BOUND_MS).unref(),
+        );
       },
       ...(opts.baseline !== undefined
         ? { baseline: { loaded: loadBaseline(opts.baseline, dialect), strict: opts.strictBaseline } }
@@ -291,6 +296,15 @@ class DialectProbeError extends Error {
   }
 }
 
+/**
+ * The embedded reference's dialects run at the same time: each has its own server, and the seed
+ * makes each run the same whatever runs beside it. Not with --trace (its parts directory is one per
+ * process) nor with --load (its latency figures would measure the other dialect too).
+ */
+function runsConcurrently(opts: CliOptions, plans: number): boolean {
+  return plans > 1 && !opts.trace && !opts.load;
+}
+
 export async function certifyCommand(
   opts: CliOptions,
   identities: readonly OmikronIdentity[],
@@ -303,40 +317,59 @@ export async function certifyCommand(
   const reports: RunReport[] = [];
   const deadline = deadlineIn(opts.deadlineMs);
   void preloadVitest().catch(() => {}); // loads while the target starts; runSuites awaits it
-  for (const plan of plans(opts, identities)) {
-    const tracker = new RunTracker(plan);
-    // A signal ends the run with its reports, written before the process exits.
-    const dispose = onStopSignal((e) => {
-      const report = tracker.report(e, settings);
-      if (report.error) sink.emit({ event: 'error', message: errorEventMessage(report.error) });
-      try {
-        publishSync(report, plan.reportDir, sink, { jsonLines: opts.jsonLines });
-      } finally {
-        void tracker.launched?.stop(); // a --command server's process group is signalled at once
-        process.exit(EXIT.cannotStart);
-      }
-    });
-    let report: RunReport;
+  const planned = plans(opts, identities);
+  // Runs started and not yet published, in plan order: a signal ends them all with their reports.
+  const unpublished: RunTracker[] = [];
+  const disposeSignal = onStopSignal((e) => {
     try {
-      report = await withTranscriptTrace(opts.trace, plan.reportDir, () =>
-        runPlan(plan, opts, identities, expected, sink, tracker, deadline),
-      );
-    } catch (e) {
-      report =
-        e instanceof DialectProbeError
-          ? tracker.report(e.error, settings, 'dialect')
-          : tracker.report(e, settings);
-      if (report.error) sink.emit({ event: 'error', message: errorEventMessage(report.error) });
+      for (const tracker of unpublished) {
+        const report = tracker.report(e, settings);
+        if (report.error) sink.emit({ event: 'error', message: errorEventMessage(report.error) });
+        try {
+          publishSync(report, tracker.plan.reportDir, sink, { jsonLines: opts.jsonLines });
+        } catch {
+          // this run's reports could not be written: the next run's still are
+        } finally {
+          void tracker.launched?.stop(); // a --command server's process group is signalled at once
+        }
+      }
+    } finally {
+      process.exit(EXIT.cannotStart);
     }
-    reports.push(report);
-    await publish(report, plan.reportDir, sink, { jsonLines: opts.jsonLines });
-    exitCode = Math.max(exitCode, report.exitCode);
-    dispose();
-    if (report.stopped) {
+  });
+  await runSchedule({
+    plans: planned,
+    concurrent: runsConcurrently(opts, planned.length),
+    out: process.stderr,
+    run: async (plan, output) => {
+      const tracker = new RunTracker(plan);
+      unpublished.push(tracker);
+      let report: RunReport;
+      try {
+        report = await withTranscriptTrace(opts.trace, plan.reportDir, () =>
+          runPlan(plan, opts, identities, expected, sink, tracker, deadline, output),
+        );
+      } catch (e) {
+        report =
+          e instanceof DialectProbeError
+            ? tracker.report(e.error, settings, 'dialect')
+            : tracker.report(e, settings);
+        if (report.error)
+          output.wrap(sink).emit({ event: 'error', message: errorEventMessage(report.error) });
+      }
+      return { tracker, report };
+    },
+    publish: async (plan, { tracker, report }) => {
+      reports.push(report);
+      await publish(report, plan.reportDir, sink, { jsonLines: opts.jsonLines });
+      unpublished.splice(unpublished.indexOf(tracker), 1);
+      exitCode = Math.max(exitCode, report.exitCode);
+      if (!report.stopped) return 'next';
       sink.emit({ event: 'error', message: `the run was stopped: ${report.stopped.message}` });
-      break; // the deadline is the whole command's: no further target
-    }
-  }
+      return 'stop'; // the deadline is the whole command's: no further target
+    },
+  });
+  disposeSignal();
   if (opts.writeExpectedFailures) {
     const n = writeExpectedFailures(
       opts.writeExpectedFailures,

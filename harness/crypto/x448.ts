@@ -25,17 +25,37 @@ export function decodeRawKey(base64: string, what: string): Buffer {
   return raw;
 }
 
+// Building a KeyObject from raw bytes costs more than the handshake's decryption: each raw key is
+// made into one once (the suite's identities, a server's key), a bounded number kept.
+const KEPT_KEYS = 512;
+const publicKeys = new Map<string, KeyObject>();
+const privateKeys = new Map<string, KeyObject>();
+
+function kept(cache: Map<string, KeyObject>, base64: string, make: () => KeyObject): KeyObject {
+  let key = cache.get(base64);
+  if (key === undefined) {
+    key = make();
+    if (cache.size >= KEPT_KEYS) cache.clear();
+    cache.set(base64, key);
+  }
+  return key;
+}
+
 export function publicKeyFromRaw(base64: string): KeyObject {
-  const x = decodeRawKey(base64, 'public key');
-  return createPublicKey({ key: { kty: 'OKP', crv: 'X448', x: b64url(x) }, format: 'jwk' });
+  return kept(publicKeys, base64, () => {
+    const x = decodeRawKey(base64, 'public key');
+    return createPublicKey({ key: { kty: 'OKP', crv: 'X448', x: b64url(x) }, format: 'jwk' });
+  });
 }
 
 // PKCS#8 wrapper for a raw X448 private key (RFC 8410): SEQUENCE { 0, id-X448, OCTET STRING { key } }.
 const PKCS8_X448_PREFIX = Buffer.from('3046020100300506032b656f043a0438', 'hex');
 
+const importPrivate = (d: Buffer): KeyObject =>
+  createPrivateKey({ key: Buffer.concat([PKCS8_X448_PREFIX, d]), format: 'der', type: 'pkcs8' });
+
 export function privateKeyFromRaw(base64: string): KeyObject {
-  const d = decodeRawKey(base64, 'private key');
-  return createPrivateKey({ key: Buffer.concat([PKCS8_X448_PREFIX, d]), format: 'der', type: 'pkcs8' });
+  return kept(privateKeys, base64, () => importPrivate(decodeRawKey(base64, 'private key')));
 }
 
 // Keys are made and read without node:crypto's key generation jobs or JWK export: on Node 20 a
@@ -60,13 +80,29 @@ export interface RawKeyPair {
   privateKey: string;
 }
 
+/** A fresh pair (not kept: the cache above is for keys used again). */
 export function generateRawKeyPair(): RawKeyPair {
-  const privateKey = randomBytes(X448_KEY_BYTES).toString('base64');
-  return { publicKey: rawPublicKey(privateKeyFromRaw(privateKey)), privateKey };
+  const d = randomBytes(X448_KEY_BYTES);
+  return { publicKey: rawPublicKey(importPrivate(d)), privateKey: d.toString('base64') };
 }
 
+// The same two keys always agree on the same secret: an Omikron that connects again to the same
+// Omega (and the Omega answering it) derives it once. Kept per pair of KeyObjects, which the caches
+// above make one object per raw key, and dropped with them.
+const sharedKeys = new WeakMap<KeyObject, WeakMap<KeyObject, Buffer>>();
+
 function sharedAesKey(privateKey: KeyObject, publicKey: KeyObject): Buffer {
-  return createHash('sha256').update(diffieHellman({ privateKey, publicKey })).digest();
+  let byPublic = sharedKeys.get(privateKey);
+  if (byPublic === undefined) {
+    byPublic = new WeakMap();
+    sharedKeys.set(privateKey, byPublic);
+  }
+  let key = byPublic.get(publicKey);
+  if (key === undefined) {
+    key = createHash('sha256').update(diffieHellman({ privateKey, publicKey })).digest();
+    byPublic.set(publicKey, key);
+  }
+  return key;
 }
 
 /** base64(nonce || ciphertext || tag), as the Omega sends a challenge. */

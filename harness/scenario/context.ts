@@ -86,16 +86,21 @@ export class ScenarioContext extends Recorder {
     return id;
   }
 
+  /** Sessions being opened: sessions opened at the same time get numbers of their own. */
+  private opening = 0;
+
   /** An open, not yet authenticated session for identity `index`. */
   async open(index = 0): Promise<OmikronSession> {
     assertTargetUp();
-    const s = await OmikronSession.open(
-      this.sessionTarget,
-      this.identity(index),
-      `omikron-${this.identity(index).id}#${this.sessions.length + 1}`,
-    );
-    this.sessions.push(s);
-    return s;
+    const label = `omikron-${this.identity(index).id}#${this.sessions.length + this.opening + 1}`;
+    this.opening++;
+    try {
+      const s = await OmikronSession.open(this.sessionTarget, this.identity(index), label);
+      this.sessions.push(s);
+      return s;
+    } finally {
+      this.opening--;
+    }
   }
 
   /** An authenticated session for identity `index` (concurrent sessions use distinct identities). */

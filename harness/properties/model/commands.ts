@@ -183,8 +183,14 @@ export async function runModel(
   try {
     await fc.asyncModelRun(async () => {
       const model = emptyModel(cfg.slots);
+      // The slots' sessions open at the same time (distinct identities); serials go in slot order.
+      const opened = await Promise.allSettled(
+        Array.from({ length: cfg.slots }, (_, slot) => cfg.t.omikron(slot)),
+      );
+      for (const [slot, o] of opened.entries()) if (o.status === 'fulfilled') real.sessions[slot] = o.value;
+      const failed = opened.find((o) => o.status === 'rejected');
+      if (failed) throw failed.reason;
       for (let slot = 0; slot < cfg.slots; slot++) {
-        real.sessions[slot] = await cfg.t.omikron(slot);
         model.conns[slot]!.open = true;
         model.conns[slot]!.serial = ++model.serials;
       }
