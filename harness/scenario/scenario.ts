@@ -65,7 +65,7 @@ export function scenario(
     } finally {
       await t.closeAll();
       const traceParts = process.env[TRACE_PARTS_ENV];
-      if (traceParts) appendScenarioTrace(traceParts, title, t.transcript);
+      if (traceParts) appendScenarioTrace(traceParts, requirements[0], t.transcript);
       task.meta.checks = t.checks;
       if (Object.keys(t.figures).length > 0) task.meta.figures = t.figures;
     }

@@ -45,10 +45,9 @@ export function transcriptLines(t: Transcript, prefix: string): string {
   return out;
 }
 
-/** Called once per scenario in the worker that ran it. */
-export function appendScenarioTrace(dir: string, scenario: string, t: Transcript): void {
+/** Called once per scenario in the worker that ran it; `id` is the requirement that names it. */
+export function appendScenarioTrace(dir: string, id: string, t: Transcript): void {
   mkdirSync(dir, { recursive: true });
-  const id = scenario.match(/^\[([^\s\]]+)/)?.[1] ?? 'scenario';
   const prefix = `${process.pid}.${++scenarioCounter}.${id}/`;
   appendFileSync(join(dir, `part-${process.pid}.jsonl`), transcriptLines(t, prefix));
 }
