@@ -507,3 +507,15 @@ describe('the CLI users run', () => {
     expect(r.stderr).toMatch(/unknown reference variant "no-such-thing".*every-alternative/);
   });
 });
+
+describe('choicesOfBase', () => {
+  test("the SHOULDs every-alternative's own choices fail are the base's, never a MUST", async () => {
+    const { choicesOfBase } = await import('../harness/mutants/judge.ts');
+    const { requirement } = await import('../harness/spec/requirements.ts');
+    const every = choicesOfBase(EVERY_ALTERNATIVE, 'seed');
+    expect(every.has('UM-DEL-003')).toBe(true);
+    expect(every.has('UM-REG-010')).toBe(true);
+    for (const id of every) expect(requirement(id).level).not.toBe('MUST');
+    expect(choicesOfBase('repeated-delete-succeeds', 'seed')).toEqual(new Set(['UM-DEL-003']));
+  });
+});

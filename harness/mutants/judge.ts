@@ -1,5 +1,8 @@
 // From a run's verdicts to the mutation outcome: is the reference clean, is each variant caught.
+import { ALTERNATIVES } from '../../fixtures/alternatives/catalogue.ts';
+import { EVERY_ALTERNATIVE, joinsEveryAlternative } from '../../fixtures/reference/select.ts';
 import type { FaultyVariant } from '../../fixtures/variants/variant.ts';
+import { requirement } from '../spec/requirements.ts';
 import type { Dialect } from '../protocol/dialect.ts';
 import type { JobResult } from './pool.ts';
 import { isFailing, type RequirementOutcome } from './result.ts';
@@ -100,6 +103,19 @@ export function judgeReference(r: JobResult): ReferenceOutcome {
   };
 }
 
+/**
+ * The SHOULD and INFO requirements a base's own choices fail by design (every-alternative joins
+ * repeated-delete-succeeds, which fails UM-DEL-003, for one): a variant on that base failing them is
+ * the base, not the variant, so it is no warning. A MUST is never excused.
+ */
+export function choicesOfBase(base: string, dialect: Dialect): ReadonlySet<string> {
+  const chosen =
+    base === EVERY_ALTERNATIVE
+      ? ALTERNATIVES.filter((a) => joinsEveryAlternative(a, dialect))
+      : ALTERNATIVES.filter((a) => a.name === base);
+  return new Set(chosen.flatMap((a) => a.records).filter((id) => requirement(id).level !== 'MUST'));
+}
+
 export function judgeVariant(v: FaultyVariant, r: JobResult): VariantOutcome {
   const base = {
     name: v.name,
@@ -127,7 +143,8 @@ export function judgeVariant(v: FaultyVariant, r: JobResult): VariantOutcome {
   const failing = r.result.requirements.filter((o) => isFailing(o.verdict));
   const must = new Set(v.mustCatch);
   const caught = failing.filter((o) => must.has(o.id));
-  const allowed = new Set([...v.mustCatch, ...v.mayAlsoFail]);
+  const byBase = r.job.base === undefined ? [] : [...choicesOfBase(r.job.base, r.job.dialect)];
+  const allowed = new Set([...v.mustCatch, ...v.mayAlsoFail, ...byBase]);
   const unexpected = v.mayAlsoFail.includes('*')
     ? []
     : failing.filter((o) => !allowed.has(o.id)).map((o) => o.id);
