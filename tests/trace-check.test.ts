@@ -49,6 +49,16 @@ describe('envelope (ENV-*)', () => {
     idless.reply('c1', undefined, 'error_invalid_data');
     expect(v(check(idless), 'ENV-002')).toBe('failed');
   });
+  it('an id the Omikron sent twice while in flight owes two replies: neither is a second reply', () => {
+    const b = new TraceBuilder().session('c1');
+    b.send('c1', { type: 'get_user_data', id: '', data: { user_id: 1 } });
+    b.send('c1', { type: 'delete_user', id: '', data: {} });
+    b.reply('c1', '', 'error_not_found');
+    b.reply('c1', '', 'error_invalid_data');
+    expect(v(check(b), 'ENV-003')).toBe('passed');
+    b.reply('c1', '', 'error_invalid_data'); // a third one is one too many
+    expect(v(check(b), 'ENV-003')).toBe('failed');
+  });
   it('a reply on another connection is ENV-006; an unknown id before the trace began is inconclusive', () => {
     const b = new TraceBuilder().session('c1').session('c2');
     const id = b.send('c1', { type: 'get_register' });

@@ -18,6 +18,8 @@ export interface Conn {
   /** Announcements made on this connection: on, or withdrawn (off). */
   readonly announced: Map<string, 'on' | 'off'>;
   readonly pending: Map<string, Req>;
+  /** Ids sent again while a request with the same id was in flight: how many replies they still owe. */
+  readonly reused: Map<string, number>;
   /** Ids answered recently, to tell a second reply from an unknown id. */
   readonly answered: Map<string, { readonly type: string; readonly op: Op; readonly at: number }>;
   /** Frames sent without a string id, and id-less frames received (other than pings). */
