@@ -9,7 +9,6 @@ import { parseArgs } from 'node:util';
 import { EVERY_ALTERNATIVE } from '../../fixtures/reference/select.ts';
 import { VARIANTS } from '../../fixtures/variants/catalogue.ts';
 import type { FaultyVariant } from '../../fixtures/variants/variant.ts';
-import { MUTANT_LOAD } from '../load/config.ts';
 import { DIALECTS } from '../protocol/dialect.ts';
 import { assess } from './assess.ts';
 import { catalogueProblems } from './catalogue-check.ts';
@@ -33,7 +32,15 @@ import {
   restsOnTimeouts,
   type VariantOutcome,
 } from './judge.ts';
-import { type Job, type JobResult, jobLabel, killAllChildren, type PoolOptions, runPool } from './pool.ts';
+import {
+  type Job,
+  type JobResult,
+  jobLabel,
+  killAllChildren,
+  type PoolOptions,
+  runPool,
+  variantJob,
+} from './pool.ts';
 import { type MutationReport, writeJsonReport } from './report.ts';
 import { PROPERTY_SUITES, suiteFiles } from './suite-files.ts';
 import { snapshotOf, writeSnapshot } from '../verdicts/snapshot.ts';
@@ -182,17 +189,7 @@ async function pool(jobs: readonly Job[], label: string, options: PoolOptions): 
 const files = suiteFiles();
 const jobs: Job[] = [
   ...(opts['skip-reference'] ? [] : DIALECTS.map((dialect) => ({ subject: REFERENCE_NAME, dialect }))),
-  ...bases.flatMap((base) =>
-    selected.map(
-      (v): Job => ({
-        subject: v.name,
-        dialect: v.dialect ?? 'seed',
-        ...(base ? { base } : {}),
-        ...(v.propertyOnly ? { scope: 'split' as const } : {}),
-        ...(v.loadOnly ? { load: MUTANT_LOAD } : {}),
-      }),
-    ),
-  ),
+  ...bases.flatMap((base) => selected.map((v) => variantJob(v, base))),
 ];
 const variantRuns = jobs.length - (opts['skip-reference'] ? 0 : DIALECTS.length);
 const startedAt = new Date();

@@ -8,7 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoadConfig } from '../load/config.ts';
+import type { FaultyVariant } from '../../fixtures/variants/variant.ts';
+import { type LoadConfig, MUTANT_LOAD } from '../load/config.ts';
 import type { Dialect } from '../protocol/dialect.ts';
 import type { RunReport } from '../run/report-model.ts';
 import { PACKAGE_ROOT } from '../run/version.ts';
@@ -93,6 +94,15 @@ export function killAllChildren(): void {
 }
 
 const tail = (text: string): string => text.trimEnd().split('\n').slice(-TAIL_LINES).join('\n');
+
+/** The job that runs a faulty variant on a base (the reference when absent), as the mutation run does. */
+export const variantJob = (v: FaultyVariant, base?: string): Job => ({
+  subject: v.name,
+  dialect: v.dialect ?? 'seed',
+  ...(base ? { base } : {}),
+  ...(v.propertyOnly ? { scope: 'split' as const } : {}),
+  ...(v.loadOnly ? { load: MUTANT_LOAD } : {}),
+});
 
 /** A label a person reads: "wrong-echo on every-alternative (seed)". */
 export const jobLabel = (j: Job): string => `${j.subject}${j.base ? ` on ${j.base}` : ''}`;

@@ -13,7 +13,6 @@ import { ALTERNATIVES } from '../../fixtures/alternatives/catalogue.ts';
 import { appliesTo, EVERY_ALTERNATIVE } from '../../fixtures/reference/select.ts';
 import { VARIANTS } from '../../fixtures/variants/catalogue.ts';
 import { DEFAULTS } from '../cli/options.ts';
-import { MUTANT_LOAD } from '../load/config.ts';
 import {
   MUTANT_BOUND_MS,
   MUTANT_CONCURRENCY,
@@ -22,7 +21,7 @@ import {
   MUTANT_SEED,
   REFERENCE_NAME,
 } from '../mutants/config.ts';
-import { type Job, type JobResult, jobLabel, killAllChildren, runPool } from '../mutants/pool.ts';
+import { type Job, type JobResult, jobLabel, killAllChildren, runPool, variantJob } from '../mutants/pool.ts';
 import { DIALECTS } from '../protocol/dialect.ts';
 import { PACKAGE_ROOT } from '../run/version.ts';
 import { diffSnapshots, renderDiff } from './diff.ts';
@@ -59,17 +58,7 @@ function variantJobs(only: readonly string[] | undefined, bases: readonly (strin
   );
   return [
     ...DIALECTS.map((dialect): Job => ({ subject: REFERENCE_NAME, dialect })),
-    ...bases.flatMap((base) =>
-      variants.map(
-        (v): Job => ({
-          subject: v.name,
-          dialect: v.dialect ?? 'seed',
-          ...(base ? { base } : {}),
-          ...(v.propertyOnly ? { scope: 'split' as const } : {}),
-          ...(v.loadOnly ? { load: MUTANT_LOAD } : {}),
-        }),
-      ),
-    ),
+    ...bases.flatMap((base) => variants.map((v) => variantJob(v, base))),
   ];
 }
 
