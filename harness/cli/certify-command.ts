@@ -11,7 +11,7 @@ import { launchEmbedded } from '../launchers/embedded.ts';
 import type { LaunchedTarget } from '../launchers/launcher.ts';
 import { urlTarget } from '../launchers/url.ts';
 import type { Dialect } from '../protocol/dialect.ts';
-import { certify } from '../run/certify.ts';
+import { beginSuites, certify } from '../run/certify.ts';
 import type { EventSink } from '../run/events.ts';
 import {
   type ExpectedFailure,
@@ -144,8 +144,6 @@ async function runPlan(
   deadline: RunDeadline,
   output: PlanOutput,
 ): Promise<RunReport> {
-  const launched = await plan.launch();
-  tracker.launched = launched;
   // People get one line per area (live on a terminal); --json-lines and --quiet keep their output.
   const progress =
     opts.jsonLines || opts.quiet
@@ -155,6 +153,27 @@ async function runPlan(
           live: process.stderr.isTTY === true && output.front,
           color: process.stderr.isTTY === true,
         });
+  const suiteSettings = {
+    ...(opts.suites.length > 0 ? { files: opts.suites } : {}),
+    deadline,
+    // Whatever the stopped run left open must not hold the process: a last bound, then out (armed
+    // once the plans before this one are published, so that it cuts none of them short).
+    onStopped: () => {
+      guardExit(); // a worker stuck in native code would hold process.exit for ever
+      void output.atFront.then(() => setTimeout(() => exitNow(EXIT.stopped), STOPPED_EXIT_BOUND_MS).unref());
+    },
+    ...(progress ? { reporters: [progress] } : {}),
+  };
+  // vitest starts now: its worker boots and loads the suites while the target launches.
+  const begun = beginSuites({ ...suiteSettings, targetWaitMs: opts.startTimeoutMs + TARGET_WAIT_MARGIN_MS });
+  let launched: LaunchedTarget;
+  try {
+    launched = await plan.launch();
+  } catch (e) {
+    begun.cancel(`the target could not be launched: ${(e as Error).message}`);
+    throw e;
+  }
+  tracker.launched = launched;
   tracker.reach('target-ready');
   try {
     const sessionTarget = {
@@ -196,26 +215,18 @@ async function runPlan(
       selected: selectRequirements(opts.only, opts.skip),
       ...(expected ? { expectedFailures: expected } : {}),
       events: tracker.watch(output.wrap(progress ? withoutScenarioLines(sink) : sink)),
-      ...(progress ? { reporters: [progress] } : {}),
       runPrefix,
       replayCommand: replayPrefix(opts.argv, dialect),
-      ...(opts.suites.length > 0 ? { files: opts.suites } : {}),
       ...(opts.load ? { load: { connections: opts.loadConnections, requests: opts.loadRequests } } : {}),
-      deadline,
-      // Whatever the stopped run left open must not hold the process: a last bound, then out (armed
-      // once the plans before this one are published, so that it cuts none of them short).
-      onStopped: () => {
-        guardExit(); // a worker stuck in native code would hold process.exit for ever
-        void output.atFront.then(() =>
-          setTimeout(() => exitNow(EXIT.stopped), STOPPED_EXIT_BOUND_MS).unref(),
-        );
-      },
+      ...suiteSettings,
+      begun,
       ...(opts.baseline !== undefined
         ? { baseline: { loaded: loadBaseline(opts.baseline, dialect), strict: opts.strictBaseline } }
         : {}),
     });
     return report;
   } finally {
+    begun.cancel('the run ended before its scenarios began'); // no-op once they had the target
     await stopBounded(launched);
   }
 }
@@ -233,6 +244,9 @@ async function stopBounded(launched: LaunchedTarget): Promise<void> {
   ]);
   clearTimeout(timer);
 }
+
+/** A begun run's worker waits for its target this much longer than the launch may take (auth, dialect probe). */
+const TARGET_WAIT_MARGIN_MS = 60_000;
 
 /** After a run was stopped: reports, stopping the target and exiting take at most this long. */
 const STOPPED_EXIT_BOUND_MS = 5000;

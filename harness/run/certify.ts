@@ -13,7 +13,7 @@ import { type EventSink, scenarioEvent } from './events.ts';
 import { applyExpectedFailures, type ExpectedFailure } from './expected-failures.ts';
 import { outcomeOf } from './outcome.ts';
 import { REPORT_SCHEMA_VERSION, requirementEntry, type RunReport } from './report-model.ts';
-import { runSuites } from './run-suites.ts';
+import { SuiteRun } from './run-suites.ts';
 import { CODE_ROOT, SUITE_VERSION } from './version.ts';
 import { describeStop, type RunDeadline, type StopCause, stopReasonOf } from './watch.ts';
 import { runErrorOf } from '../../reports/error-report.ts';
@@ -51,6 +51,24 @@ export interface CertifyParams {
   readonly baseline?: BaselineParam;
   /** Further vitest reporters (the console's area progress). */
   readonly reporters?: readonly Reporter[];
+  /**
+   * The first run of the suites, begun while the target launched (beginSuites): its files, deadline,
+   * onStopped and reporters are the ones it was begun with.
+   */
+  readonly begun?: SuiteRun;
+}
+
+/** Begins the suites' first run for certify() before the target exists (its modules load meanwhile). */
+export function beginSuites(
+  p: Pick<CertifyParams, 'files' | 'deadline' | 'onStopped' | 'reporters'> & { targetWaitMs?: number },
+): SuiteRun {
+  return SuiteRun.begin({
+    ...(p.files ? { files: p.files } : {}),
+    ...(p.deadline ? { deadline: p.deadline } : {}),
+    ...(p.onStopped ? { onStopped: p.onStopped } : {}),
+    ...(p.reporters ? { reporters: p.reporters } : {}),
+    ...(p.targetWaitMs !== undefined ? { targetWaitMs: p.targetWaitMs } : {}),
+  });
 }
 
 export function configHash(
@@ -149,15 +167,10 @@ export async function certify(p: CertifyParams): Promise<RunReport> {
   const harnessErrors: string[] = [];
   let stopped: StopCause | undefined;
   for (let i = 0; i < p.repeat && !stopped; i++) {
-    const collector = await runSuites(
+    const suites = i === 0 && p.begun ? p.begun : beginSuites(p);
+    const collector = await suites.run(
       { ...target, runPrefix: `${p.runPrefix}${p.repeat > 1 ? i.toString(36) : ''}` },
-      {
-        ...(p.files ? { files: p.files } : {}),
-        ...(p.deadline ? { deadline: p.deadline } : {}),
-        ...(p.onStopped ? { onStopped: p.onStopped } : {}),
-        progress: { scenarioDone: (s) => p.events.emit(scenarioEvent(s)) },
-        ...(p.reporters ? { reporters: p.reporters } : {}),
-      },
+      { scenarioDone: (s) => p.events.emit(scenarioEvent(s)) },
     );
     stopped = collector.stopped;
     harnessErrors.push(...collector.errors);

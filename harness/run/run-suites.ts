@@ -1,5 +1,11 @@
-// Run the conformance scenarios through vitest's Node API, bounded by the run's watch.
+// Run the conformance scenarios through vitest's Node API, bounded by the run's watch. A run can be
+// begun before its target exists (SuiteRun.begin): vitest's worker then boots and loads the suite's
+// modules while the target launches, and the target reaches it through harness/scenario/target.ts's
+// channel once known. Nothing is collected before that: every file waits for the target first.
+import { randomUUID } from 'node:crypto';
+import { BroadcastChannel } from 'node:worker_threads';
 import type { Reporter, Vitest } from 'vitest/node';
+import { type TargetDelivery, TARGET_CHANNEL_PREFIX, type TargetRequest } from '../scenario/target.ts';
 import type { TargetDescriptor } from '../scenario/target.ts';
 import { CheckCollector, type Progress } from './collector.ts';
 import { CODE_ROOT, COMPILED, PACKAGE_ROOT } from './version.ts';
@@ -9,9 +15,11 @@ export { PACKAGE_ROOT };
 
 /** How long vitest gets to tear down after a normal run; after a stopped run it is not awaited. */
 const CLOSE_BOUND_MS = 10_000;
+/** How long a begun run's worker waits for its target when the caller sets no bound. */
+const TARGET_WAIT_MS = 10 * 60_000;
 
 // vitest/node (and the config, whose sequencer extends vitest's) is large: loaded on first use, or
-// early by preloadVitest, so that its load overlaps launching the target.
+// early by preloadVitest.
 let vitestNode: Promise<[typeof import('vitest/node'), typeof import('./conformance-config.ts')]> | undefined;
 export function preloadVitest(): Promise<
   [typeof import('vitest/node'), typeof import('./conformance-config.ts')]
@@ -32,60 +40,123 @@ export interface SuiteRunOptions {
   readonly watch?: Omit<WatchOptions, 'deadline'>;
   /** Further vitest reporters, e.g. the console's area progress (reports/progress.ts). */
   readonly reporters?: readonly Reporter[];
+  /** How long the worker of a begun run waits for its target (the launch's own bound and a margin). */
+  readonly targetWaitMs?: number;
 }
 
 /**
- * Runs the suites and returns what the scenarios recorded. When the watch fires, returns at once with
+ * One vitest run of the suites. `begin` starts vitest at once; `run(target)` hands it the target and
+ * returns what the scenarios recorded. When the watch fires, `run` returns at once with
  * `collector.stopped` set (what had ended is kept); vitest is left to close in the background and the
- * caller ends the process after writing its reports.
+ * caller ends the process after writing its reports. A begun run that gets no target is `cancel`led.
  */
-export async function runSuites(
-  target: TargetDescriptor,
-  options: SuiteRunOptions = {},
-): Promise<CheckCollector> {
-  const watch = new RunWatch({
-    ...options.watch,
-    ...(options.deadline ? { deadline: options.deadline } : {}),
-  });
-  const collector = new CheckCollector({
-    scenarioDone: (s) => {
-      watch.progress(s.name);
-      options.progress?.scenarioDone(s);
-    },
-    scenarioStarted: (name, timeoutMs) => watch.scenarioStarted(name, timeoutMs),
-    fileStarted: () => watch.progress(),
-  });
-  let vitest: Vitest | undefined;
-  const run = (async () => {
+export class SuiteRun {
+  private readonly channel: BroadcastChannel;
+  private readonly channelName = `${TARGET_CHANNEL_PREFIX}${randomUUID()}`;
+  private delivery: TargetDelivery | undefined;
+  private progress: Progress | undefined;
+  private vitest: Vitest | undefined;
+  private readonly started: Promise<undefined>;
+  readonly collector: CheckCollector;
+  private watch: RunWatch | undefined;
+
+  private constructor(private readonly options: SuiteRunOptions) {
+    this.progress = options.progress;
+    this.collector = new CheckCollector({
+      scenarioDone: (s) => {
+        this.watch?.progress(s.name);
+        this.progress?.scenarioDone(s);
+      },
+      scenarioStarted: (name, timeoutMs) => this.watch?.scenarioStarted(name, timeoutMs),
+      fileStarted: () => this.watch?.progress(),
+    });
+    // The worker asks (it may subscribe after the target was posted): every ask gets the answer.
+    this.channel = new BroadcastChannel(this.channelName);
+    this.channel.onmessage = (e: unknown) => {
+      const asked = (e as { data?: TargetRequest }).data?.want === true;
+      if (asked && this.delivery) this.channel.postMessage(this.delivery);
+    };
+    this.channel.unref();
+    this.started = this.start();
+    this.started.catch(() => {}); // awaited by run(); a cancelled run's failure is moot
+  }
+
+  static begin(options: SuiteRunOptions = {}): SuiteRun {
+    return new SuiteRun(options);
+  }
+
+  private async start(): Promise<undefined> {
     const [{ createVitest }, { CONFORMANCE_TEST_CONFIG }] = await preloadVitest();
-    vitest = await createVitest(
+    this.vitest = await createVitest(
       'test',
       {
         root: CODE_ROOT,
         config: false,
         ...CONFORMANCE_TEST_CONFIG,
         watch: false,
-        reporters: [collector, ...(options.reporters ?? [])],
-        provide: { target },
+        reporters: [this.collector, ...(this.options.reporters ?? [])],
+        provide: {
+          targetChannel: {
+            name: this.channelName,
+            waitMs: this.options.targetWaitMs ?? TARGET_WAIT_MS,
+          },
+        },
         // Compiled, the harness is plain JavaScript: the worker loads it natively, untransformed.
         ...(COMPILED ? { server: { deps: { external: [/\/dist\/(harness|fixtures|reports)\//] } } } : {}),
       },
       { logLevel: 'silent' },
     );
-    await vitest.start([...(options.files ?? [])]);
+    await this.vitest.start([...(this.options.files ?? [])]);
     return undefined;
-  })();
-  const stopped = await Promise.race([run, watch.stopped]).finally(() => watch.dispose());
-  if (stopped) {
-    collector.stopped = stopped;
-    options.onStopped?.(stopped);
-    run.catch(() => {}); // whatever it settles with now is moot
-    void vitest?.close().catch(() => {});
-    return collector;
   }
-  if (vitest) {
-    const v = vitest;
-    await Promise.race([v.close(), new Promise((r) => setTimeout(r, CLOSE_BOUND_MS).unref())]);
+
+  private deliver(d: TargetDelivery): void {
+    if (this.delivery) return;
+    this.delivery = d;
+    this.channel.postMessage(d);
   }
-  return collector;
+
+  /** Hands the target over and waits for the run to end or its watch to fire. */
+  async run(target: TargetDescriptor, progress?: Progress): Promise<CheckCollector> {
+    if (progress) this.progress = progress;
+    const watch = new RunWatch({
+      ...this.options.watch,
+      ...(this.options.deadline ? { deadline: this.options.deadline } : {}),
+    });
+    this.watch = watch;
+    this.deliver({ target });
+    try {
+      const stopped = await Promise.race([this.started, watch.stopped]);
+      if (stopped) {
+        this.collector.stopped = stopped;
+        this.options.onStopped?.(stopped);
+        void this.vitest?.close().catch(() => {});
+        return this.collector;
+      }
+    } finally {
+      watch.dispose();
+      this.channel.close();
+    }
+    if (this.vitest) {
+      const v = this.vitest;
+      await Promise.race([v.close(), new Promise((r) => setTimeout(r, CLOSE_BOUND_MS).unref())]);
+    }
+    return this.collector;
+  }
+
+  /**
+   * No target comes (its launch failed): the worker's wait ends, vitest closes in the background.
+   * Once the target was handed over, the run is run()'s to end: nothing happens.
+   */
+  cancel(reason: string): void {
+    if (this.delivery) return;
+    this.deliver({ abort: reason });
+    void this.started.then(() => this.vitest?.close()).catch(() => {});
+    setTimeout(() => this.channel.close(), 1000).unref();
+  }
+}
+
+/** Runs the suites against a known target (SuiteRun.begin(options).run(target)). */
+export function runSuites(target: TargetDescriptor, options: SuiteRunOptions = {}): Promise<CheckCollector> {
+  return SuiteRun.begin(options).run(target);
 }

@@ -1,4 +1,5 @@
 // The target as scenarios see it: serializable, handed over by the launcher through vitest's provide/inject.
+import { BroadcastChannel } from 'node:worker_threads';
 import { inject } from 'vitest';
 import type { TlsOptions } from '../client/connection.ts';
 import type { ClockDescriptor } from '../clock/clock.ts';
@@ -30,14 +31,53 @@ export interface TargetDescriptor {
   readonly load?: { readonly connections: number; readonly requests: number };
 }
 
+/** A begun run's channel (harness/run/run-suites.ts): its worker asks there for the target. */
+export interface TargetChannel {
+  readonly name: string;
+  /** How long the worker waits for the answer. */
+  readonly waitMs: number;
+}
+export const TARGET_CHANNEL_PREFIX = 'omega-conformance-target-';
+export type TargetRequest = { readonly want: true };
+export type TargetDelivery = { readonly target: TargetDescriptor } | { readonly abort: string };
+
 declare module 'vitest' {
   interface ProvidedContext {
     target: TargetDescriptor;
+    targetChannel: TargetChannel;
   }
 }
 
+let received: Promise<TargetDescriptor> | undefined;
+let delivered: TargetDescriptor | undefined;
+
+/**
+ * In the worker, before a file registers its scenarios (harness/scenario/target-setup.ts): waits for
+ * the target on the run's channel, once per run. Without a channel, the target came with provide.
+ */
+export async function receiveTarget(): Promise<void> {
+  const channel = inject('targetChannel') as TargetChannel | undefined;
+  if (!channel) return;
+  received ??= new Promise<TargetDescriptor>((resolve, reject) => {
+    const bc = new BroadcastChannel(channel.name);
+    const timer = setTimeout(() => {
+      bc.close();
+      reject(new Error(`no target reached the suite's worker within ${channel.waitMs} ms`));
+    }, channel.waitMs);
+    bc.onmessage = (e: unknown) => {
+      const d = (e as { data: TargetDelivery }).data;
+      clearTimeout(timer);
+      bc.close();
+      if ('target' in d) resolve(d.target);
+      else reject(new Error(`the run has no target: ${d.abort}`));
+    };
+    bc.postMessage({ want: true } satisfies TargetRequest);
+  });
+  delivered = await received;
+}
+
 export function currentTarget(): TargetDescriptor {
-  const t = inject('target') as TargetDescriptor | undefined;
+  const t = delivered ?? (inject('target') as TargetDescriptor | undefined);
   if (!t) {
     throw new Error(
       'no target was provided: run the suites through `omega-conformance` (npm run conformance), not bare vitest',
