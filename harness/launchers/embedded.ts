@@ -1,6 +1,7 @@
 // The reference Omega in this process, with the clock control hook (or a faulty variant of it, a
 // conformant alternative, or a variant layered on one: fixtures/reference/select.ts).
-import { type Selection, selectBehaviours } from '../../fixtures/reference/select.ts';
+import { REFERENCE } from '../../fixtures/reference/behaviours.ts';
+import type { Selected, Selection } from '../../fixtures/reference/select.ts';
 import { ReferenceOmega } from '../../fixtures/reference/server.ts';
 import type { OmikronIdentity } from '../identity/identities.ts';
 import type { Dialect } from '../protocol/dialect.ts';
@@ -11,9 +12,9 @@ export async function launchEmbedded(
   identities: readonly OmikronIdentity[],
   selection: Selection = {},
 ): Promise<LaunchedTarget> {
-  let selected: ReturnType<typeof selectBehaviours>;
+  let selected: Selected;
   try {
-    selected = selectBehaviours(selection, dialect);
+    selected = await selectedBehaviours(selection, dialect);
   } catch (e) {
     throw new LaunchError((e as Error).message);
   }
@@ -32,4 +33,12 @@ export async function launchEmbedded(
     logs: () => omega.faults.join('\n'),
     stop: () => omega.stop(),
   };
+}
+
+/** The plain reference needs no catalogue: the variants and alternatives load only when one is named. */
+async function selectedBehaviours(selection: Selection, dialect: Dialect): Promise<Selected> {
+  if (!selection.variant && (!selection.base || selection.base === 'reference'))
+    return { behaviours: REFERENCE, description: undefined };
+  const { selectBehaviours } = await import('../../fixtures/reference/select.ts');
+  return selectBehaviours(selection, dialect);
 }
