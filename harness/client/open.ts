@@ -1,7 +1,7 @@
 // Opening the WebSocket to a target, bounded, with the facts of why it could not be reached
 // (ConnectFailure: harness/failure/ turns them into plain words; the cause table charges them).
 import { readFileSync } from 'node:fs';
-import WebSocket from 'ws';
+import { WebSocket } from '../ws.ts';
 import type { ConnectionOptions } from './connection.ts';
 import { type ConnectFailure, ConnectError } from './errors.ts';
 import type { Transcript } from './transcript.ts';
