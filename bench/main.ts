@@ -115,8 +115,8 @@ if (want('load')) {
   );
 }
 if (want('properties')) {
-  note('(4) property-based suites: one pass each at the default budget (25 runs)');
-  const p = await propertiesBench(25);
+  note(`(4) property-based suites at the default budget (25 runs): median of ${runs} passes`);
+  const p = await propertiesBench(25, runs);
   results.properties = p;
   if ('skipped' in p) rows.push(['(4) property-based speed', 'skipped', '', p.skipped]);
   else {
@@ -125,7 +125,7 @@ if (want('properties')) {
         '(4) model-based sequences/s',
         perS(p.model.casesPerS),
         '>= 100/s',
-        `${p.model.cases} sequences in ${secs(p.model.scenarioMs)} of scenario time (${secs(p.model.ms)} with vitest's start); ${perS(p.model.framesPerS, ' frames/s')}`,
+        `${p.model.cases} sequences in ${secs(p.model.scenarioMs)} of scenario time (${secs(p.model.ms)} with vitest's start); ${perS(p.model.framesPerS, ' frames/s')}; passes ${p.model.passes.map((x) => x.casesPerS).join(', ')}/s, CPU ${p.model.passes.map((x) => secs(x.cpuMs)).join(', ')} per pass (all threads, vitest's start included)`,
       ]);
     if (p.properties)
       rows.push([

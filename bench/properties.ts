@@ -1,6 +1,7 @@
 // (4) The property-based suites' speed: model-based sequences per second (suites/model.test.ts) and
-// requests per second the property suites send (frames the reference receives), one pass each at
-// the default budget against an in-process reference. Skipped while harness/properties is absent.
+// requests per second the property suites send (frames the reference receives), at the default
+// budget against an in-process reference: the median of several passes (each a fresh reference and
+// vitest run), with the CPU time of each pass. Skipped while harness/properties is absent.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REFERENCE } from '../fixtures/reference/behaviours.ts';
@@ -25,11 +26,22 @@ export interface SuiteSpeed {
   /** Frames the reference received (requests, announcements, handshakes, pings). */
   readonly frames: number;
   readonly framesPerS: number;
+  /** CPU time of the whole pass (every thread: vitest's start, the suites, the in-process reference). */
+  readonly cpuMs: number;
   readonly figures?: Record<string, unknown>;
 }
 
+/** The median pass (by cases per second), with every pass's figure and CPU time beside it. */
+export type SuiteSpeeds = SuiteSpeed & {
+  readonly passes: readonly {
+    readonly casesPerS: number;
+    readonly framesPerS: number;
+    readonly cpuMs: number;
+  }[];
+};
+
 export type PropertiesBench =
-  | { readonly runs: number; readonly model?: SuiteSpeed; readonly properties?: SuiteSpeed }
+  | { readonly runs: number; readonly model?: SuiteSpeeds; readonly properties?: SuiteSpeeds }
   | { readonly skipped: string };
 
 async function speedOf(files: readonly string[], runs: number): Promise<SuiteSpeed> {
@@ -61,10 +73,12 @@ async function speedOf(files: readonly string[], runs: number): Promise<SuiteSpe
       runs,
     };
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const c = await runSuites(target, { files: files.map((f) => join(ROOT, 'suites', f)) });
     // A stopped run measured nothing: the bench fails naming the stall (stall counts rely on it).
     if (c.stopped) throw new Error(`the property bench was stopped: ${describeStop(c.stopped)}`);
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     const scenarios = c.scenarios.length;
     const scenarioMs = c.scenarios.reduce((sum, s) => sum + s.durationMs, 0);
     const figures = mergedFigures(c.scenarios);
@@ -77,6 +91,7 @@ async function speedOf(files: readonly string[], runs: number): Promise<SuiteSpe
       casesPerS: Math.round((runs * scenarios) / (scenarioMs / 1000)),
       frames,
       framesPerS: Math.round(frames / (scenarioMs / 1000)),
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
       ...(figures ? { figures } : {}),
     };
   } finally {
@@ -84,7 +99,18 @@ async function speedOf(files: readonly string[], runs: number): Promise<SuiteSpe
   }
 }
 
-export async function propertiesBench(runs = 25): Promise<PropertiesBench> {
+/** `passes` passes of the files; the median one by cases per second. */
+async function speedsOf(files: readonly string[], runs: number, passes: number): Promise<SuiteSpeeds> {
+  const all: SuiteSpeed[] = [];
+  for (let i = 0; i < passes; i++) all.push(await speedOf(files, runs));
+  const median = [...all].sort((a, b) => a.casesPerS - b.casesPerS)[Math.floor((all.length - 1) / 2)]!;
+  return {
+    ...median,
+    passes: all.map((p) => ({ casesPerS: p.casesPerS, framesPerS: p.framesPerS, cpuMs: p.cpuMs })),
+  };
+}
+
+export async function propertiesBench(runs = 25, passes = 1): Promise<PropertiesBench> {
   if (!existsSync(join(ROOT, 'harness/properties')))
     return { skipped: 'harness/properties does not exist yet' };
   const present = (f: string) => existsSync(join(ROOT, 'suites', f));
@@ -95,7 +121,7 @@ export async function propertiesBench(runs = 25): Promise<PropertiesBench> {
     return { skipped: 'no property suite (suites/model.test.ts, suites/properties-*.test.ts) yet' };
   return {
     runs,
-    ...(present('model.test.ts') ? { model: await speedOf(['model.test.ts'], runs) } : {}),
-    ...(properties.length > 0 ? { properties: await speedOf(properties, runs) } : {}),
+    ...(present('model.test.ts') ? { model: await speedsOf(['model.test.ts'], runs, passes) } : {}),
+    ...(properties.length > 0 ? { properties: await speedsOf(properties, runs, passes) } : {}),
   };
 }

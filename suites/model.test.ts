@@ -9,6 +9,7 @@ import {
   type Real,
   runModel,
 } from '../harness/properties/model/commands.ts';
+import { SessionPool } from '../harness/properties/model/pool.ts';
 import { allRanReplayPath, Coverage, parseReplay, runProperty } from '../harness/properties/runner.ts';
 import { scenario } from '../harness/scenario/scenario.ts';
 import { currentTarget } from '../harness/scenario/target.ts';
@@ -68,6 +69,8 @@ scenario(
         t.notVerified(id, `model: the one-hour timeout is not exercised without clock control (${reason})`);
     }
     const coverage = new Coverage();
+    // Connections kept from one sequence to the next where that changes nothing the model sees.
+    const pool = new SessionPool(t, SLOTS);
     const cfg: ModelConfig = {
       t,
       dialect: target.dialect,
@@ -75,21 +78,27 @@ scenario(
       clock: CLOCK,
       coverage,
       noted: new Set(),
+      pool,
     };
     const replayPath = parseReplay(target.replay) ? allRanReplayPath() : undefined;
-    await runProperty(t, {
-      name: 'the Omega behaves like the model',
-      arbitrary: fc.commands(modelCommands(target.dialect, CLOCK), {
-        maxCommands,
-        size: 'medium',
-        disableReplayLog: true,
-        ...(replayPath === undefined ? {} : { replayPath }),
-      }) as fc.Arbitrary<Iterable<fc.AsyncCommand<Model, Real>>>,
-      fallback: 'UM-REG-004',
-      judged: JUDGED,
-      coverage,
-      predicate: (cmds) => runModel(cfg, cmds),
-    });
+    try {
+      await runProperty(t, {
+        name: 'the Omega behaves like the model',
+        arbitrary: fc.commands(modelCommands(target.dialect, CLOCK), {
+          maxCommands,
+          size: 'medium',
+          disableReplayLog: true,
+          ...(replayPath === undefined ? {} : { replayPath }),
+        }) as fc.Arbitrary<Iterable<fc.AsyncCommand<Model, Real>>>,
+        fallback: 'UM-REG-004',
+        judged: JUDGED,
+        coverage,
+        predicate: (cmds) => runModel(cfg, cmds),
+        onFailure: () => pool.disable('a sequence failed'),
+      });
+    } finally {
+      await pool.disable('the property ended');
+    }
   },
   { timeoutMs: Math.max(120_000, 60_000 + target.runs * 3000 + 40 * target.timeoutMs) },
 );

@@ -26,6 +26,16 @@ import { OPERATIONS, operationSpec, operationsOf, resolveOperation } from '../ha
 import { requestDataSchema } from '../harness/protocol/schemas.ts';
 import type { ScenarioContext } from '../harness/scenario/context.ts';
 
+/** Whether the little-endian u-coordinate is on Curve448 (v² = u³ + 156326u² + u has a root), not its twist. */
+function onCurve448(raw: Buffer): boolean {
+  const p = 2n ** 448n - 2n ** 224n - 1n;
+  const u = BigInt(`0x${Buffer.from(raw).reverse().toString('hex')}`) % p;
+  const rhs = (((u * u) % p) * u + 156326n * ((u * u) % p) + u) % p;
+  let [base, e, acc] = [rhs, (p - 1n) / 2n, 1n];
+  for (; e > 0n; e >>= 1n, base = (base * base) % p) if (e & 1n) acc = (acc * base) % p;
+  return rhs === 0n || acc === 1n;
+}
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Every field kind the table uses, in both dialects, requests and replies. */
@@ -110,7 +120,11 @@ describe('field kinds', () => {
     for (const k of pool) {
       expect(Buffer.from(k, 'base64').length).toBe(56);
       expect(() => publicKeyFromRaw(k)).not.toThrow();
+      expect(onCurve448(Buffer.from(k, 'base64'))).toBe(true);
     }
+    // The check itself tells the curve from its twist: about half of all 56-byte strings are not keys.
+    const random = Array.from({ length: 64 }, (_, i) => Buffer.alloc(56, i + 7));
+    expect(random.some((u) => !onCurve448(u))).toBe(true);
   });
 });
 

@@ -321,6 +321,11 @@ export class Connection {
     return this.pending.has(id);
   }
 
+  /** Whether nothing sent awaits an answer (requests, unreadable frames): a reusable connection is. */
+  get quiet(): boolean {
+    return this.pending.size === 0 && this.unreadable === 0 && this.uncorrelatedQueue.length === 0;
+  }
+
   /** Call `listener` after each reply to a waiting request; returns the way to stop. */
   onReply(listener: () => void): () => void {
     this.replyListeners.add(listener);

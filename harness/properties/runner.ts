@@ -82,6 +82,8 @@ export interface PropertySpec<T> {
    * turns a wait that has none (a harness fault) into a failed check naming it, not a stall.
    */
   readonly runBoundMs?: number;
+  /** Called at every failing run, before shrinking goes on (e.g. to stop reusing connections). */
+  readonly onFailure?: () => Promise<void>;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -149,6 +151,7 @@ export async function runProperty<T>(t: ScenarioContext, spec: PropertySpec<T>):
     } catch (e) {
       if (isInfrastructure(e)) infra = e;
       firstFailureAt ??= performance.now();
+      await spec.onFailure?.();
       throw e;
     }
   };

@@ -1,16 +1,12 @@
 // Generators for one field kind of the message table: X448 keys, text within limits, ids.
 import fc from 'fast-check';
-import { generateRawKeyPair } from '../../crypto/x448.ts';
 import type { FieldKind } from '../../protocol/fields.ts';
+import { PUBLIC_KEYS } from './public-keys.ts';
 // --- X448 public keys ----------------------------------------------------------------------------
 
-const KEY_POOL_SIZE = 64;
-let keyPool: readonly string[] | null = null;
-
-/** 64 real X448 public keys (base64 of the raw 56 bytes), made once: generators pick from them. */
+/** 64 real X448 public keys (base64 of the raw 56 bytes, a catalogue): generators pick from them. */
 export function publicKeyPool(): readonly string[] {
-  keyPool ??= Array.from({ length: KEY_POOL_SIZE }, () => generateRawKeyPair().publicKey);
-  return keyPool;
+  return PUBLIC_KEYS;
 }
 
 // --- text ------------------------------------------------------------------------------------------

@@ -168,47 +168,92 @@ export function modelCommands(
   return out;
 }
 
-/** Run one command sequence from an empty model on fresh connections; throws the first failure. */
+/**
+ * Run one command sequence from an empty model; throws the first failure. Its connections are fresh,
+ * or kept from an earlier sequence that held (cfg.pool, pool.ts: as good as fresh). Kept connections
+ * only save time, they never change a verdict: a failure on them is run again on fresh connections,
+ * and only a failure there is reported (and shrunk, and replayed, on fresh connections as before).
+ * One that holds on fresh connections leans on what earlier sequences did on the kept ones (a
+ * server may close a connection it has served long): it is noted in the transcript, not judged.
+ * Either way, every later sequence of the run connects afresh.
+ */
 export async function runModel(
   cfg: ModelConfig,
   cmds: Iterable<fc.AsyncCommand<Model, Real>>,
 ): Promise<void> {
+  const first = await runOnce(cfg, cmds);
+  if (first.failure === null) return;
+  if (!first.reused) {
+    await cfg.pool?.disable('a sequence failed');
+    throw withSteps(first);
+  }
+  await cfg.pool?.disable('a sequence failed on kept connections');
+  const again = await runOnce(cfg, fc.cloneIfNeeded(cmds));
+  if (again.failure !== null) throw withSteps(again);
+  const e = first.failure;
+  cfg.t.transcript.note(
+    'model',
+    `a sequence failed on connections kept from earlier sequences and held on fresh ones, so it is not judged; connections are no longer kept in this run. The failure on kept connections: ${e instanceof Error ? e.message : String(e)}`,
+  );
+}
+
+async function runOnce(cfg: ModelConfig, cmds: Iterable<fc.AsyncCommand<Model, Real>>): Promise<Real> {
   const real: Real = {
     cfg,
     sessions: Array.from({ length: cfg.slots }, () => null),
     failure: null,
     log: [],
     step: 0,
+    reused: false,
   };
+  let model: Model | undefined;
   try {
     await fc.asyncModelRun(async () => {
-      const model = emptyModel(cfg.slots);
+      model = emptyModel(cfg.slots);
       // The slots' sessions open at the same time (distinct identities); serials go in slot order.
       const opened = await Promise.allSettled(
-        Array.from({ length: cfg.slots }, (_, slot) => cfg.t.omikron(slot)),
+        Array.from({ length: cfg.slots }, (_, slot) => {
+          const kept = cfg.pool?.take(slot) ?? null;
+          if (kept !== null) real.reused = true;
+          return kept !== null ? Promise.resolve(kept) : cfg.t.omikron(slot);
+        }),
       );
       for (const [slot, o] of opened.entries()) if (o.status === 'fulfilled') real.sessions[slot] = o.value;
       const failed = opened.find((o) => o.status === 'rejected');
       if (failed) throw failed.reason;
+      if (real.reused)
+        real.log.push('  (connections kept from an earlier sequence, announcements withdrawn)');
       for (let slot = 0; slot < cfg.slots; slot++) {
         model.conns[slot]!.open = true;
         model.conns[slot]!.serial = ++model.serials;
       }
       return { model, real };
     }, cmds);
+  } catch (e) {
+    real.failure ??= e;
   } finally {
-    await Promise.all(real.sessions.map((s) => s?.close().catch(() => {})));
+    const m = model;
+    await Promise.all(
+      real.sessions.map((s, slot) => {
+        if (s === null) return undefined;
+        const c = m?.conns[slot];
+        if (real.failure !== null || cfg.pool === undefined || c === undefined || !c.open)
+          return s.close().catch(() => {});
+        return cfg.pool.give(slot, s, { users: c.users, iotas: c.iotas });
+      }),
+    );
   }
-  if (real.failure !== null) {
-    const e = real.failure;
-    if (e instanceof PropertyFailure) {
-      const steps = real.log.slice(-30).join('\n');
-      throw new PropertyFailure(
-        e.requirement,
-        `${e.message}\nsteps (last 30; the commands after the failing one did nothing):\n${steps}`,
-        e.detail,
-      );
-    }
-    throw e;
-  }
+  return real;
+}
+
+/** The failure with the last steps that led to it. */
+function withSteps(real: Real): unknown {
+  const e = real.failure;
+  if (!(e instanceof PropertyFailure)) return e;
+  const steps = real.log.slice(-30).join('\n');
+  return new PropertyFailure(
+    e.requirement,
+    `${e.message}\nsteps (last 30; the commands after the failing one did nothing):\n${steps}`,
+    e.detail,
+  );
 }

@@ -5,6 +5,7 @@ import type { OmikronSession } from '../../client/session.ts';
 import type { Dialect } from '../../protocol/dialect.ts';
 import type { ScenarioContext } from '../../scenario/context.ts';
 import type { Coverage } from '../runner.ts';
+import type { SessionPool } from './pool.ts';
 import { PropertyFailure } from '../runner.ts';
 import type { UserRecord } from '../steps.ts';
 import type { Candidates, ChangeField } from '../values.ts';
@@ -94,6 +95,8 @@ export interface ModelConfig {
   readonly coverage: Coverage;
   /** INFO observations already recorded (once per scenario). */
   readonly noted: Set<string>;
+  /** Sessions kept from one sequence to the next (pool.ts); without it every sequence connects afresh. */
+  readonly pool?: SessionPool;
 }
 
 export interface Real {
@@ -102,6 +105,8 @@ export interface Real {
   failure: unknown;
   readonly log: string[];
   step: number;
+  /** Whether a session came from the pool (a failure is then run again on fresh connections). */
+  reused: boolean;
 }
 
 export function emptyModel(slots: number): Model {
