@@ -1,0 +1,120 @@
+// The requests of one connection that await their reply: correlation by id, and every wait bounded
+// by one timer per connection armed for the earliest deadline (no timer per request).
+import type { Reply } from './frames.ts';
+
+/** How a request is named in causes and messages: `get_register (id 5f0c…)`. */
+export const describeRequest = (type: string | undefined, id: string): string =>
+  `${type ?? 'a frame without a string type'} (id ${id})`;
+
+/** One request awaiting its reply. Times are on the connection's transcript clock (ms). */
+export class PendingRequest {
+  resolve!: (r: Reply) => void;
+  reject!: (e: Error) => void;
+  readonly promise: Promise<Reply>;
+  constructor(
+    readonly id: string,
+    /** The request's type, when it had a string one. */
+    readonly type: string | undefined,
+    /** Transcript time it was sent. */
+    readonly sentAt: number,
+    readonly timeoutMs: number,
+    /** The harness's own keepalive ping: never taken for the sole request a wrong frame belongs to. */
+    readonly keepalive: boolean,
+  ) {
+    this.promise = new Promise<Reply>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  /** Transcript time past which the request has timed out. */
+  get deadline(): number {
+    return this.sentAt + this.timeoutMs;
+  }
+
+  /** Built when a message needs it, not per request (the hot path). */
+  get what(): string {
+    return describeRequest(this.type, this.id);
+  }
+}
+
+export class PendingRequests {
+  private readonly byId = new Map<string, PendingRequest>();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt: number | undefined;
+
+  constructor(
+    /** The transcript clock (ms). */
+    private readonly now: () => number,
+    /** Called for each request whose deadline passed, after it was taken out. */
+    private readonly onTimeout: (p: PendingRequest) => void,
+  ) {}
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  add(p: PendingRequest): void {
+    this.byId.set(p.id, p);
+    const deadline = p.sentAt + p.timeoutMs;
+    if (this.timerAt === undefined || deadline < this.timerAt) this.arm(deadline);
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  /** The request waiting for this id, no longer waiting; undefined when none is. */
+  take(id: string): PendingRequest | undefined {
+    const p = this.byId.get(id);
+    if (p !== undefined) this.byId.delete(id);
+    return p;
+  }
+
+  /** The requests other than keepalive pings, at most `limit` of them (a wrong frame's owner is told by it). */
+  waiting(limit: number): PendingRequest[] {
+    const found: PendingRequest[] = [];
+    for (const p of this.byId.values()) {
+      if (p.keepalive) continue;
+      found.push(p);
+      if (found.length >= limit) break;
+    }
+    return found;
+  }
+
+  /** Every request, taken out (the socket closed); the timer stops. */
+  takeAll(): PendingRequest[] {
+    const all = [...this.byId.values()];
+    this.byId.clear();
+    this.stop();
+    return all;
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = undefined;
+  }
+
+  private arm(deadline: number): void {
+    clearTimeout(this.timer);
+    this.timerAt = deadline;
+    this.timer = setTimeout(() => this.sweep(), Math.max(0, Math.ceil(deadline - this.now())));
+  }
+
+  private sweep(): void {
+    this.timer = undefined;
+    this.timerAt = undefined;
+    const now = this.now() + 1; // timers may fire a hair early
+    let next = Number.POSITIVE_INFINITY;
+    for (const [id, p] of this.byId) {
+      const deadline = p.sentAt + p.timeoutMs;
+      if (deadline <= now) {
+        this.byId.delete(id);
+        this.onTimeout(p);
+      } else if (deadline < next) next = deadline;
+    }
+    if (next !== Number.POSITIVE_INFINITY && (this.timerAt === undefined || next < this.timerAt))
+      this.arm(next);
+  }
+}
