@@ -39,6 +39,11 @@ export class PendingRequest {
 }
 
 export class PendingRequests {
+  /**
+   * The one request waiting when no other does (sequential round trips, the common case): kept out
+   * of the map, whose delete would shrink and reallocate its table on every reply.
+   */
+  private solo: PendingRequest | undefined;
   private readonly byId = new Map<string, PendingRequest>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt: number | undefined;
@@ -51,21 +56,33 @@ export class PendingRequests {
   ) {}
 
   get size(): number {
-    return this.byId.size;
+    return this.byId.size + (this.solo === undefined ? 0 : 1);
   }
 
   add(p: PendingRequest): void {
-    this.byId.set(p.id, p);
+    if (this.solo === undefined && this.byId.size === 0) this.solo = p;
+    else {
+      // A second request with the solo's id replaces it, as a map entry would.
+      if (this.solo !== undefined) this.byId.set(this.solo.id, this.solo);
+      this.solo = undefined;
+      this.byId.set(p.id, p);
+    }
     const deadline = p.sentAt + p.timeoutMs;
     if (this.timerAt === undefined || deadline < this.timerAt) this.arm(deadline);
   }
 
   has(id: string): boolean {
-    return this.byId.has(id);
+    return this.solo?.id === id || this.byId.has(id);
   }
 
   /** The request waiting for this id, no longer waiting; undefined when none is. */
   take(id: string): PendingRequest | undefined {
+    const solo = this.solo;
+    if (solo !== undefined) {
+      if (solo.id !== id) return undefined;
+      this.solo = undefined;
+      return solo;
+    }
     const p = this.byId.get(id);
     if (p !== undefined) this.byId.delete(id);
     return p;
@@ -74,7 +91,7 @@ export class PendingRequests {
   /** The requests other than keepalive pings, at most `limit` of them (a wrong frame's owner is told by it). */
   waiting(limit: number): PendingRequest[] {
     const found: PendingRequest[] = [];
-    for (const p of this.byId.values()) {
+    for (const p of this.all()) {
       if (p.keepalive) continue;
       found.push(p);
       if (found.length >= limit) break;
@@ -84,7 +101,8 @@ export class PendingRequests {
 
   /** Every request, taken out (the socket closed); the timer stops. */
   takeAll(): PendingRequest[] {
-    const all = [...this.byId.values()];
+    const all = [...this.all()];
+    this.solo = undefined;
     this.byId.clear();
     this.stop();
     return all;
@@ -94,6 +112,10 @@ export class PendingRequests {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = undefined;
+  }
+
+  private all(): Iterable<PendingRequest> {
+    return this.solo === undefined ? this.byId.values() : [this.solo];
   }
 
   private arm(deadline: number): void {
@@ -107,10 +129,10 @@ export class PendingRequests {
     this.timerAt = undefined;
     const now = this.now() + 1; // timers may fire a hair early
     let next = Number.POSITIVE_INFINITY;
-    for (const [id, p] of this.byId) {
+    for (const p of [...this.all()]) {
       const deadline = p.sentAt + p.timeoutMs;
       if (deadline <= now) {
-        this.byId.delete(id);
+        this.take(p.id);
         this.onTimeout(p);
       } else if (deadline < next) next = deadline;
     }
