@@ -172,14 +172,14 @@ export class OmikronSession {
   envelope(
     type: string,
     data: Record<string, unknown> | undefined,
-    opts: CallOptions = {},
-    id: string | undefined = opts.id || undefined,
+    opts?: CallOptions,
+    id: string | undefined = opts?.id || undefined,
   ): Envelope {
     // Built field by field (the hot path of every call): type, id, sender, receiver, data.
     const e: { -readonly [K in keyof Envelope]: Envelope[K] } = { type };
     if (id !== undefined) e.id = id;
-    if (opts.sender !== undefined) e.sender = opts.sender;
-    if (opts.receiver !== undefined) e.receiver = opts.receiver;
+    if (opts?.sender !== undefined) e.sender = opts.sender;
+    if (opts?.receiver !== undefined) e.receiver = opts.receiver;
     if (data !== undefined) e.data = data;
     return e;
   }
