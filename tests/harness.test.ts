@@ -1,6 +1,6 @@
 // The harness against the reference Omega: handshake, correlation, bounds, transcript, barrier.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { ReferenceOmega } from '../fixtures/reference/server.ts';
 import { Connection } from '../harness/client/connection.ts';
 import { ConnectError, ProtocolViolation, ReplyTimeoutError } from '../harness/client/errors.ts';
@@ -143,5 +143,48 @@ describe('X448 keys made without key generation jobs or JWK export (x448.ts)', (
       const jwk = createPublicKey(privateKeyFromRaw(pair.privateKey)).export({ format: 'jwk' });
       expect(Buffer.from(jwk.x as string, 'base64url').toString('base64')).toBe(pair.publicKey);
     }
+  });
+});
+
+describe('doubled replies around an id the handshake reuses', () => {
+  it("the challenge's copy read after the answer went out is a second reply, not the answer", async () => {
+    const omega = await ReferenceOmega.start({ dialect: 'seed', trusted: identities });
+    // A proxy that sends the challenge again just before it forwards the challenge_response: the
+    // order a server doubling its replies produces when the copy is read in a second chunk.
+    const proxy = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    proxy.on('connection', (client) => {
+      const upstream = new WebSocket(omega.url);
+      const early: string[] = [];
+      let challenge: string | undefined;
+      upstream.on('open', () => {
+        for (const m of early.splice(0)) upstream.send(m);
+      });
+      upstream.on('message', (data) => {
+        const text = data.toString();
+        if ((JSON.parse(text) as { type: string }).type === 'challenge') challenge = text;
+        client.send(text);
+      });
+      client.on('message', (data) => {
+        const text = data.toString();
+        if ((JSON.parse(text) as { type: string }).type === 'challenge_response' && challenge)
+          client.send(challenge);
+        if (upstream.readyState === WebSocket.OPEN) upstream.send(text);
+        else early.push(text);
+      });
+      client.on('close', () => upstream.close());
+    });
+    await new Promise((r) => proxy.once('listening', r));
+    const port = (proxy.address() as { port: number }).port;
+    const target = {
+      url: `ws://127.0.0.1:${port}/`,
+      dialect: 'seed' as const,
+      connection: { timeoutMs: 2000 },
+    };
+    const s = await OmikronSession.connect(target, identities[0]!, 'doubled');
+    expect(s.authenticated).toBe(true);
+    expect(s.connection.anomalies).toMatchObject([{ kind: 'duplicate', type: 'challenge' }]);
+    await s.close();
+    proxy.close();
+    await omega.stop();
   });
 });

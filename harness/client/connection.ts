@@ -244,6 +244,36 @@ export class Connection {
     return settleAll(this, ids);
   }
 
+  /**
+   * The reply taken for the request `id` repeats, frame for frame, an earlier reply under that id: a
+   * server that doubles its replies, the copy read after a request reusing the id was sent (the
+   * handshake answers under the challenge's id). Recorded as a second reply; the request waits on
+   * for its own reply, within the bound.
+   */
+  waitAgain(id: string, repeated: Reply, type: string | undefined, timeoutMs?: number): Promise<Reply> {
+    const at = Math.round((repeated.receivedAt - this.transcript.startedAt) * 10) / 10;
+    const text = JSON.stringify(repeated.frame);
+    const error = isErrorType(repeated.type);
+    this.anomalies.push({
+      kind: 'duplicate',
+      connection: this.label,
+      at,
+      frame: frameHead(text),
+      type: repeated.type,
+      error,
+      id,
+    });
+    if (this.closeInfo) {
+      const { code, reason } = this.closeInfo;
+      return Promise.reject(
+        new ConnectionClosedError(this.label, describeRequest(type, id), code, reason, this.now()),
+      );
+    }
+    const p = new PendingRequest(id, type, this.now(), timeoutMs ?? this.options.timeoutMs, false);
+    this.pending.add(p);
+    return p.promise;
+  }
+
   /** Whether a reply to this id is still awaited. */
   isWaiting(id: string): boolean {
     return this.pending.has(id);

@@ -1,5 +1,6 @@
 // An Omikron's session with the Omega: the handshake, the operations of the message table, announcements.
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { privateKeyFromRaw, publicKeyFromRaw, decryptChallenge } from '../crypto/x448.ts';
 import type { Dialect } from '../protocol/dialect.ts';
 import {
@@ -140,7 +141,16 @@ export class OmikronSession {
     }
     const plaintext = this.solve(challenge);
     // The public Omikron answers under the challenge's id; so do we.
-    const answer = await this.respond(plaintext, challenge.id);
+    let answer = await this.respond(plaintext, challenge.id);
+    // A server that doubles its replies: the challenge's copy, read after the answer went out under
+    // its id, is no answer (a challenge never is one): a second reply, and the answer still awaited.
+    if (
+      challenge.id !== undefined &&
+      answer.type === 'challenge' &&
+      isDeepStrictEqual(answer.frame, challenge.frame)
+    ) {
+      answer = await this.connection.waitAgain(challenge.id, answer, 'challenge_response');
+    }
     const accepted = (answer.data as { accepted?: unknown } | undefined)?.accepted;
     if (answer.type !== 'identification_response' || accepted !== true) {
       throw new HandshakeError(
