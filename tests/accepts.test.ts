@@ -59,7 +59,15 @@ describe('reply data predicates', () => {
 
   it('refuses what the schema refuses, leaving the issues to it', () => {
     const accepts = replyDataAccepts('getRegister', 'seed');
-    for (const bad of [{}, { user_id: -1 }, { user_id: 1.5 }, { user_id: '7' }, { user_id: 2 ** 60 }, [], null]) {
+    for (const bad of [
+      {},
+      { user_id: -1 },
+      { user_id: 1.5 },
+      { user_id: '7' },
+      { user_id: 2 ** 60 },
+      [],
+      null,
+    ]) {
       expect(accepts(bad)).toBe(false);
       expect(replyDataSchema('getRegister', 'seed').safeParse(bad).success).toBe(false);
     }

@@ -4,11 +4,11 @@ import { randomUUID } from 'node:crypto';
 import WebSocket, { type RawData } from 'ws';
 import { isErrorType } from '../protocol/messages.ts';
 import { type Anomaly, describeAnomaly, frameHead } from './causes.ts';
-import { ConnectionClosedError, HarnessError, ProtocolViolation, ReplyTimeoutError } from './errors.ts';
+import { ConnectionClosedError, HarnessError, ProtocolViolation } from './errors.ts';
 import { messageBytes, parseReply, type Reply } from './frames.ts';
 import { IdLedger } from './ledger.ts';
 import { openSocket } from './open.ts';
-import { describeRequest, PendingRequest, PendingRequests } from './pending.ts';
+import { describeRequest, PendingRequest, PendingRequests, timeoutError } from './pending.ts';
 import { settleAll, settleOne } from './settling.ts';
 import { Transcript } from './transcript.ts';
 import { type CloseInfo, UncorrelatedReplies } from './uncorrelated.ts';
@@ -183,18 +183,13 @@ export class Connection {
     const what = p.what;
     this.giveUp(p.id, what, true);
     this.transcript.note(this.label, `timeout: no reply to ${what} after ${p.timeoutMs} ms`);
-    const strays = this.anomalies.filter((a) => a.at >= p.sentAt);
     p.reject(
-      new ReplyTimeoutError(this.label, what, p.timeoutMs, {
-        kind: 'timeout',
-        connection: this.label,
-        at: this.now(),
-        request: what,
-        ...(p.type === undefined ? {} : { requestType: p.type }),
-        sentAt: p.sentAt,
-        timeoutMs: p.timeoutMs,
-        strays,
-      }),
+      timeoutError(
+        p,
+        this.label,
+        this.now(),
+        this.anomalies.filter((a) => a.at >= p.sentAt),
+      ),
     );
   }
 

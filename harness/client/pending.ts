@@ -1,5 +1,7 @@
 // The requests of one connection that await their reply: correlation by id, and every wait bounded
 // by one timer per connection armed for the earliest deadline (no timer per request).
+import type { Anomaly } from './causes.ts';
+import { ReplyTimeoutError } from './errors.ts';
 import type { Reply } from './frames.ts';
 
 /** How a request is named in causes and messages: `get_register (id 5f0c…)`. */
@@ -36,6 +38,26 @@ export class PendingRequest {
   get what(): string {
     return describeRequest(this.type, this.id);
   }
+}
+
+/** No reply to `p` within its bound, at transcript time `at`; `strays`: frames matched to nothing since it was sent. */
+export function timeoutError(
+  p: PendingRequest,
+  connection: string,
+  at: number,
+  strays: Anomaly[],
+): ReplyTimeoutError {
+  const what = p.what;
+  return new ReplyTimeoutError(connection, what, p.timeoutMs, {
+    kind: 'timeout',
+    connection,
+    at,
+    request: what,
+    ...(p.type === undefined ? {} : { requestType: p.type }),
+    sentAt: p.sentAt,
+    timeoutMs: p.timeoutMs,
+    strays,
+  });
 }
 
 export class PendingRequests {
