@@ -1,6 +1,6 @@
 // The harness against the reference Omega: handshake, correlation, bounds, transcript, barrier.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { ReferenceOmega } from '../fixtures/reference/server.ts';
 import { Connection } from '../harness/client/connection.ts';
 import { ConnectError, ProtocolViolation, ReplyTimeoutError } from '../harness/client/errors.ts';
@@ -109,6 +109,32 @@ describe('harness bounds', () => {
     expect(String(err)).toMatch(/cannot connect to ws:\/\/127\.0\.0\.1:1/);
   });
 
+  it('two requests in flight under one id: each owes its own reply and keeps its own bound', async () => {
+    // Answers the first frame only: the second request under the same id must time out, not hang.
+    const once = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    once.on('connection', (ws) =>
+      ws.once('message', (m) => {
+        const { id } = JSON.parse(String(m)) as { id: string };
+        setTimeout(() => ws.send(JSON.stringify({ type: 'get_register_response', id, data: {} })), 50);
+      }),
+    );
+    await new Promise((r) => once.once('listening', r));
+    const port = (once.address() as { port: number }).port;
+    const c = await Connection.open(`ws://127.0.0.1:${port}/`, {
+      label: 'once',
+      timeoutMs: 400,
+      keepaliveMs: 0,
+    });
+    const first = c.request({ type: 'get_register', id: '' });
+    const second = c.request({ type: 'get_register', id: '' }).catch((e: unknown) => e);
+    expect((await first).id).toBe('');
+    expect(c.isWaiting('')).toBe(true);
+    expect(await second).toBeInstanceOf(ReplyTimeoutError);
+    expect(c.isWaiting('')).toBe(false);
+    await c.close();
+    once.close();
+  });
+
   it('fails a request at once when the target answers with a wrong id', async () => {
     const liar = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     liar.on('connection', (ws) =>
@@ -143,5 +169,48 @@ describe('X448 keys made without key generation jobs or JWK export (x448.ts)', (
       const jwk = createPublicKey(privateKeyFromRaw(pair.privateKey)).export({ format: 'jwk' });
       expect(Buffer.from(jwk.x as string, 'base64url').toString('base64')).toBe(pair.publicKey);
     }
+  });
+});
+
+describe('doubled replies around an id the handshake reuses', () => {
+  it("the challenge's copy read after the answer went out is a second reply, not the answer", async () => {
+    const omega = await ReferenceOmega.start({ dialect: 'seed', trusted: identities });
+    // A proxy that sends the challenge again just before it forwards the challenge_response: the
+    // order a server doubling its replies produces when the copy is read in a second chunk.
+    const proxy = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    proxy.on('connection', (client) => {
+      const upstream = new WebSocket(omega.url);
+      const early: string[] = [];
+      let challenge: string | undefined;
+      upstream.on('open', () => {
+        for (const m of early.splice(0)) upstream.send(m);
+      });
+      upstream.on('message', (data) => {
+        const text = data.toString();
+        if ((JSON.parse(text) as { type: string }).type === 'challenge') challenge = text;
+        client.send(text);
+      });
+      client.on('message', (data) => {
+        const text = data.toString();
+        if ((JSON.parse(text) as { type: string }).type === 'challenge_response' && challenge)
+          client.send(challenge);
+        if (upstream.readyState === WebSocket.OPEN) upstream.send(text);
+        else early.push(text);
+      });
+      client.on('close', () => upstream.close());
+    });
+    await new Promise((r) => proxy.once('listening', r));
+    const port = (proxy.address() as { port: number }).port;
+    const target = {
+      url: `ws://127.0.0.1:${port}/`,
+      dialect: 'seed' as const,
+      connection: { timeoutMs: 2000 },
+    };
+    const s = await OmikronSession.connect(target, identities[0]!, 'doubled');
+    expect(s.authenticated).toBe(true);
+    expect(s.connection.anomalies).toMatchObject([{ kind: 'duplicate', type: 'challenge' }]);
+    await s.close();
+    proxy.close();
+    await omega.stop();
   });
 });

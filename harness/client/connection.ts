@@ -1,73 +1,28 @@
 // One WebSocket connection to an Omega: correlation by id, bounded waits, transcript, keepalive.
 // No protocol semantics beyond the envelope live here (see session.ts).
 import { randomUUID } from 'node:crypto';
-import WebSocket, { type RawData } from 'ws';
+import { type RawData, WebSocket } from '../ws.ts';
 import { isErrorType } from '../protocol/messages.ts';
 import { type Anomaly, describeAnomaly, frameHead } from './causes.ts';
-import { ConnectionClosedError, HarnessError, ProtocolViolation, ReplyTimeoutError } from './errors.ts';
-import { decode, type Reply } from './frames.ts';
+import { ConnectionClosedError, HarnessError, ProtocolViolation } from './errors.ts';
+import { messageBytes, parseReply, type Reply } from './frames.ts';
 import { IdLedger } from './ledger.ts';
 import { openSocket } from './open.ts';
+import { describeRequest, PendingRequest, PendingRequests, timeoutError } from './pending.ts';
 import { settleAll, settleOne } from './settling.ts';
-import type { OrderKnowledge } from './order.ts';
 import { Transcript } from './transcript.ts';
+import { type CloseInfo, UncorrelatedReplies } from './uncorrelated.ts';
+import type { ConnectionOptions } from './options.ts';
+import type { Envelope, RawEnvelope } from './envelope.ts';
 import { waitAtMost } from './wait.ts';
 
 export { waitAtMost };
 
-export interface TlsOptions {
-  /** PEM file of a CA that signed the target's certificate. */
-  readonly caFile?: string;
-  /** Accept any certificate (self-signed development servers). */
-  readonly insecure?: boolean;
-}
-
-export interface ConnectionOptions {
-  readonly label: string;
-  readonly timeoutMs: number;
-  readonly connectTimeoutMs?: number;
-  readonly tls?: TlsOptions;
-  readonly transcript?: Transcript;
-  /** Largest frame accepted from the target. */
-  readonly maxPayload?: number;
-  /** Send our own ping when idle this long, so long runs are not dropped as idle. 0 disables. */
-  readonly keepaliveMs?: number;
-  /** Whether the target keeps order, once probed (harness/client/order.ts); unknown counts as in order. */
-  readonly order?: OrderKnowledge;
-}
-
-export interface Envelope {
-  readonly type: string;
-  readonly id?: string;
-  readonly sender?: number;
-  readonly receiver?: number;
-  readonly data?: unknown;
-}
-
+export type { ConnectionOptions, TlsOptions } from './options.ts';
+export type { Envelope, RawEnvelope } from './envelope.ts';
 export type { Reply } from './frames.ts';
-
-/** A frame sent on purpose without the envelope's shape (bad input): any fields of any type, no cast. */
-export interface RawEnvelope {
-  readonly id?: string;
-  readonly [field: string]: unknown;
-}
-
 export type { Anomaly } from './causes.ts';
-
-interface Pending {
-  readonly what: string;
-  /** The request's type, when it had a string one. */
-  readonly type?: string;
-  readonly resolve: (r: Reply) => void;
-  readonly reject: (e: Error) => void;
-  /** performance.now() past which the request has timed out (one sweep timer per connection). */
-  readonly deadline: number;
-  readonly timeoutMs: number;
-  /** Transcript time it was sent. */
-  readonly sentAt: number;
-  /** The harness's own keepalive ping: never taken for the sole request a wrong frame belongs to. */
-  readonly keepalive: boolean;
-}
+export type { CloseInfo } from './uncorrelated.ts';
 
 /** A reply to a request given up: in the settle window, after a timeout, or late (then also an anomaly). */
 export interface LateReply {
@@ -77,23 +32,14 @@ export interface LateReply {
   readonly inWindow: boolean;
 }
 
-export interface CloseInfo {
-  readonly code: number;
-  readonly reason: string;
-}
-
 export class Connection {
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending: PendingRequests;
   /** Ids answered or given up, to tell a doubled or late reply from a stray one. */
   private readonly ledger = new IdLedger();
-  private readonly uncorrelatedWaiters: Array<(r: Reply | CloseInfo) => void> = [];
-  private readonly uncorrelatedQueue: Reply[] = [];
-  /** Frames sent that the server can read no id from, whose answer has not come yet. */
-  private unreadable = 0;
+  private readonly uncorrelated = new UncorrelatedReplies();
   private keepalive?: NodeJS.Timeout;
-  private sweepTimer?: NodeJS.Timeout;
-  private sweepAt: number | undefined;
-  private lastSent = Date.now();
+  /** Transcript time of the last frame sent (the keepalive's idleness). */
+  private lastSentAt: number;
   private closeInfo?: CloseInfo;
   private socketError?: string;
   readonly anomalies: Anomaly[] = [];
@@ -110,20 +56,23 @@ export class Connection {
     readonly options: ConnectionOptions,
   ) {
     this.transcript = options.transcript ?? new Transcript();
+    this.lastSentAt = this.now();
+    this.pending = new PendingRequests(
+      () => this.now(),
+      (p) => this.timedOut(p),
+    );
     this.closed = new Promise((resolve) => {
       ws.on('close', (code, reasonBuf) => {
         // A close the client itself forced (e.g. a frame over maxPayload: 1006) names its error.
         const info = { code, reason: reasonBuf.toString('utf8') || this.socketError || '' };
         this.closeInfo = info;
         clearInterval(this.keepalive);
-        clearTimeout(this.sweepTimer);
         this.transcript.record(this.label, 'event', 'close', `close ${code} ${info.reason}`, code);
         const at = this.now();
-        for (const [, p] of this.pending) {
+        for (const p of this.pending.takeAll()) {
           p.reject(new ConnectionClosedError(this.label, p.what, code, info.reason, at));
         }
-        this.pending.clear();
-        for (const w of this.uncorrelatedWaiters.splice(0)) w(info);
+        this.uncorrelated.closed(info);
         resolve(info);
       });
     });
@@ -135,7 +84,7 @@ export class Connection {
     const every = options.keepaliveMs ?? 10_000;
     if (every > 0) {
       this.keepalive = setInterval(() => {
-        if (Date.now() - this.lastSent >= every && this.isOpen) {
+        if (this.now() - this.lastSentAt >= every && this.isOpen) {
           this.request({ type: 'ping', data: { last_ping: -1 } }, { keepalive: true }).catch(() => {});
         }
       }, every).unref();
@@ -185,89 +134,63 @@ export class Connection {
     opts: { binary?: boolean; expectUncorrelatedReply?: boolean } = {},
   ): void {
     const binary = opts.binary ?? Buffer.isBuffer(payload);
-    if (opts.expectUncorrelatedReply ?? true) this.unreadable++;
-    this.transcript.record(this.label, 'out', binary ? 'binary' : 'text', payload);
-    this.lastSent = Date.now();
+    if (opts.expectUncorrelatedReply ?? true) this.uncorrelated.expect();
+    const at = this.now();
+    this.transcript.record(this.label, 'out', binary ? 'binary' : 'text', payload, undefined, at);
+    this.lastSentAt = at;
     this.ws.send(payload, { binary });
   }
 
   /** Send an envelope without waiting; an id is assigned when missing. */
   send(envelope: Envelope | RawEnvelope): string {
-    let e = envelope;
-    if (e.id === undefined) e = { ...e, id: randomUUID() };
-    const id = e.id as string;
-    const text = JSON.stringify(e);
-    this.transcript.record(this.label, 'out', 'text', text);
-    this.lastSent = Date.now();
-    this.ws.send(text);
+    const id = envelope.id ?? randomUUID();
+    this.write(envelope.id === id ? envelope : { ...envelope, id }, this.now());
     return id;
+  }
+
+  /** Serialise once, record the text as sent, send it. */
+  private write(envelope: Envelope | RawEnvelope, at: number): void {
+    const text = JSON.stringify(envelope);
+    this.transcript.text(this.label, 'out', text, at, Buffer.byteLength(text));
+    this.lastSentAt = at;
+    this.ws.send(text);
   }
 
   /** Send an envelope and wait (bounded) for the reply carrying its id. */
   request(
     envelope: Envelope | RawEnvelope,
-    opts: { timeoutMs?: number; internal?: boolean; keepalive?: boolean } = {},
+    opts?: { timeoutMs?: number; internal?: boolean; keepalive?: boolean },
   ): Promise<Reply> {
     const id = envelope.id ?? randomUUID();
-    const what = `${typeof envelope.type === 'string' ? envelope.type : 'a frame without a string type'} (id ${id})`;
+    const type = typeof envelope.type === 'string' ? envelope.type : undefined;
     if (this.closeInfo) {
+      const what = describeRequest(type, id);
       return Promise.reject(
         new ConnectionClosedError(this.label, what, this.closeInfo.code, this.closeInfo.reason, this.now()),
       );
     }
-    const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
-    const deadline = performance.now() + timeoutMs;
-    const sentAt = this.now();
-    const promise = new Promise<Reply>((resolve, reject) => {
-      this.pending.set(id, {
-        what,
-        ...(typeof envelope.type === 'string' ? { type: envelope.type } : {}),
-        resolve,
-        reject,
-        deadline,
-        timeoutMs,
-        sentAt,
-        keepalive: opts.keepalive ?? false,
-      });
-    });
-    this.armSweep(deadline);
-    this.send(envelope.id === id ? envelope : { ...envelope, id });
-    return promise;
+    // One clock read per request: its sending time, its deadline and its transcript entry.
+    const at = this.now();
+    const timeoutMs = opts?.timeoutMs ?? this.options.timeoutMs;
+    const p = new PendingRequest(id, type, at, timeoutMs, opts?.keepalive ?? false);
+    this.pending.add(p);
+    this.write(envelope.id === id ? envelope : { ...envelope, id }, at);
+    return p.promise;
   }
 
-  /** One timer per connection, armed for the earliest deadline: no timer per request. */
-  private armSweep(deadline: number): void {
-    if (this.sweepAt !== undefined && this.sweepAt <= deadline) return;
-    clearTimeout(this.sweepTimer);
-    this.sweepAt = deadline;
-    this.sweepTimer = setTimeout(() => this.sweep(), Math.max(0, Math.ceil(deadline - performance.now())));
-  }
-
-  private sweep(): void {
-    this.sweepAt = undefined;
-    const now = performance.now() + 1; // timers may fire a hair early
-    let next = Number.POSITIVE_INFINITY;
-    for (const [id, p] of this.pending) {
-      if (p.deadline <= now) {
-        this.pending.delete(id);
-        this.giveUp(id, p.what, true);
-        this.transcript.note(this.label, `timeout: no reply to ${p.what} after ${p.timeoutMs} ms`);
-        const strays = this.anomalies.filter((a) => a.at >= p.sentAt);
-        p.reject(
-          new ReplyTimeoutError(this.label, p.what, p.timeoutMs, {
-            kind: 'timeout',
-            connection: this.label,
-            at: this.now(),
-            request: p.what,
-            ...(p.type === undefined ? {} : { requestType: p.type }),
-            sentAt: p.sentAt,
-            timeoutMs: p.timeoutMs,
-            strays,
-          }),
-        );
-      } else if (p.deadline < next) next = p.deadline;
-    }
-    if (next !== Number.POSITIVE_INFINITY) this.armSweep(next);
+  /** No reply within the request's bound (the pending table's timer). */
+  private timedOut(p: PendingRequest): void {
+    const what = p.what;
+    this.giveUp(p.id, what, true);
+    this.transcript.note(this.label, `timeout: no reply to ${what} after ${p.timeoutMs} ms`);
+    p.reject(
+      timeoutError(
+        p,
+        this.label,
+        this.now(),
+        this.anomalies.filter((a) => a.at >= p.sentAt),
+      ),
+    );
   }
 
   /** Transcript time until which a reply to a request given up is still in time (0: none is). */
@@ -316,6 +239,36 @@ export class Connection {
     return settleAll(this, ids);
   }
 
+  /**
+   * The reply taken for the request `id` repeats, frame for frame, an earlier reply under that id: a
+   * server that doubles its replies, the copy read after a request reusing the id was sent (the
+   * handshake answers under the challenge's id). Recorded as a second reply; the request waits on
+   * for its own reply, within the bound.
+   */
+  waitAgain(id: string, repeated: Reply, type: string | undefined, timeoutMs?: number): Promise<Reply> {
+    const at = Math.round((repeated.receivedAt - this.transcript.startedAt) * 10) / 10;
+    const text = JSON.stringify(repeated.frame);
+    const error = isErrorType(repeated.type);
+    this.anomalies.push({
+      kind: 'duplicate',
+      connection: this.label,
+      at,
+      frame: frameHead(text),
+      type: repeated.type,
+      error,
+      id,
+    });
+    if (this.closeInfo) {
+      const { code, reason } = this.closeInfo;
+      return Promise.reject(
+        new ConnectionClosedError(this.label, describeRequest(type, id), code, reason, this.now()),
+      );
+    }
+    const p = new PendingRequest(id, type, this.now(), timeoutMs ?? this.options.timeoutMs, false);
+    this.pending.add(p);
+    return p.promise;
+  }
+
   /** Whether a reply to this id is still awaited. */
   isWaiting(id: string): boolean {
     return this.pending.has(id);
@@ -323,7 +276,7 @@ export class Connection {
 
   /** Whether nothing sent awaits an answer (requests, unreadable frames): a reusable connection is. */
   get quiet(): boolean {
-    return this.pending.size === 0 && this.unreadable === 0 && this.uncorrelatedQueue.length === 0;
+    return this.pending.size === 0 && this.uncorrelated.idle;
   }
 
   /** Call `listener` after each reply to a waiting request; returns the way to stop. */
@@ -337,9 +290,8 @@ export class Connection {
    * that still comes within the settle window is in time; later, it is a late reply (an anomaly).
    */
   forget(id: string): void {
-    const p = this.pending.get(id);
+    const p = this.pending.take(id);
     if (!p) return;
-    this.pending.delete(id);
     // Given up now, on the latest barrier: the settle window runs from here.
     this.giveUp(id, p.what, false);
     p.reject(new HarnessError(`${this.label}: ${p.what} was given up after a barrier`));
@@ -347,27 +299,12 @@ export class Connection {
 
   /** Wait for the next frame that carries no id we sent (an error reply to an unparsable frame), or a close. */
   nextUncorrelated(timeoutMs?: number): Promise<Reply | CloseInfo | 'timeout'> {
-    const queued = this.uncorrelatedQueue.shift();
-    if (queued) return Promise.resolve(queued);
-    if (this.closeInfo) return Promise.resolve(this.closeInfo);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        const i = this.uncorrelatedWaiters.indexOf(done);
-        if (i >= 0) this.uncorrelatedWaiters.splice(i, 1);
-        resolve('timeout');
-      }, timeoutMs ?? this.options.timeoutMs);
-      const done = (r: Reply | CloseInfo) => {
-        clearTimeout(timer);
-        resolve(r);
-      };
-      this.uncorrelatedWaiters.push(done);
-    });
+    return this.uncorrelated.next(timeoutMs ?? this.options.timeoutMs, this.closeInfo);
   }
 
   /** The answer to an unreadable frame will not be taken any more: a later one is a stray. */
   abandonUnreadable(): void {
-    if (this.unreadable > 0) this.unreadable--;
-    this.uncorrelatedWaiters.splice(0);
+    this.uncorrelated.abandon();
   }
 
   /** Close cleanly and wait (bounded) for the close to complete. */
@@ -386,29 +323,30 @@ export class Connection {
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
-    const d = decode(data, isBinary);
+    const bytes = messageBytes(data);
     const at = this.now();
     const connection = this.label;
-    if (d.kind === 'binary') {
-      this.transcript.record(this.label, 'in', 'binary', d.bytes);
-      this.anomaly({ kind: 'binary', connection, at, length: d.bytes.length });
+    if (isBinary) {
+      this.transcript.record(connection, 'in', 'binary', bytes, undefined, at);
+      this.anomaly({ kind: 'binary', connection, at, length: bytes.length });
       return;
     }
     // Decoded once; the bytes themselves go to the transcript only when they are not valid UTF-8.
-    const valid = Buffer.byteLength(d.text) === d.bytes.length;
-    this.transcript.record(this.label, 'in', 'text', valid ? d.text : d.bytes);
-    if (d.kind === 'not-json') {
-      this.anomaly({ kind: 'not-json', connection, at, frame: frameHead(d.text) });
+    const text = bytes.toString('utf8');
+    const length = Buffer.byteLength(text);
+    if (length === bytes.length) this.transcript.text(connection, 'in', text, at, length);
+    else this.transcript.record(connection, 'in', 'text', bytes, undefined, at);
+    const reply = parseReply(text, this.transcript.startedAt + at);
+    if (reply === undefined) {
+      this.anomaly({ kind: 'not-json', connection, at, frame: frameHead(text) });
       return;
     }
-    const reply = d.reply;
     const id = reply.id;
-    const pending = id === undefined ? undefined : this.pending.get(id);
-    if (pending && id !== undefined) {
-      this.pending.delete(id);
-      this.ledger.markAnswered(id);
+    const pending = id === undefined ? undefined : this.pending.take(id);
+    if (pending !== undefined) {
+      this.ledger.markAnswered(pending.id);
       pending.resolve(reply);
-      for (const l of this.replyListeners) l();
+      if (this.replyListeners.size > 0) for (const l of this.replyListeners) l();
       return;
     }
     if (reply.type === 'ping') {
@@ -419,13 +357,10 @@ export class Connection {
       return;
     }
     const error = isErrorType(reply.type);
-    const facts = { connection, at, frame: frameHead(d.text), type: reply.type, error };
+    const facts = { connection, at, frame: frameHead(text), type: reply.type, error };
     // The answer to a frame the server could read no id from: whatever its id, when it is an error.
-    if (this.unreadable > 0 && (id === undefined || (error && !this.ledger.knows(id)))) {
-      this.unreadable--;
-      const waiter = this.uncorrelatedWaiters.shift();
-      if (waiter) waiter(reply);
-      else this.uncorrelatedQueue.push(reply);
+    if (this.uncorrelated.awaited && (id === undefined || (error && !this.ledger.knows(id)))) {
+      this.uncorrelated.deliver(reply);
       return;
     }
     if (id === undefined) return this.anomaly({ kind: 'no-id', ...facts });
@@ -451,12 +386,12 @@ export class Connection {
     this.anomalies.push(a);
     if (a.kind === 'duplicate' || a.kind === 'late') return;
     // While the answer to an unreadable frame is awaited, a wrong frame may be that answer: no guess.
-    if (this.unreadable > 0) return;
-    const waiting = [...this.pending.entries()].filter(([, p]) => !p.keepalive);
+    if (this.uncorrelated.awaited) return;
+    const waiting = this.pending.waiting(2);
     if (waiting.length !== 1) return;
-    const [id, p] = waiting[0]!;
-    this.pending.delete(id);
-    this.giveUp(id, p.what, true);
+    const p = waiting[0]!;
+    this.pending.take(p.id);
+    this.giveUp(p.id, p.what, true);
     p.reject(
       new ProtocolViolation(this.label, `waiting for ${p.what}, the target sent ${describeAnomaly(a)}`, {
         kind: 'wrong-reply',

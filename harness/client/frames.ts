@@ -1,4 +1,4 @@
-// A message from the target, decoded once: binary, text that is no frame, or a frame with a type.
+// A text message from the target, parsed once: a frame with a type (a Reply), or not a frame.
 import type { RawData } from 'ws';
 import { type IncomingFrame, incomingFrame } from '../protocol/schemas.ts';
 
@@ -8,46 +8,42 @@ export interface Reply {
   readonly data?: unknown;
   /** The whole frame as parsed. */
   readonly frame: Readonly<Record<string, unknown>>;
+  /** Wall-clock time it was read (epoch ms). */
   readonly receivedAt: number;
 }
 
-export type Decoded =
-  | { readonly kind: 'binary'; readonly bytes: Buffer }
-  | { readonly kind: 'not-json'; readonly text: string; readonly bytes: Buffer }
-  | { readonly kind: 'frame'; readonly text: string; readonly bytes: Buffer; readonly reply: Reply };
-
-export function decode(data: RawData, isBinary: boolean): Decoded {
-  const bytes = Array.isArray(data)
-    ? Buffer.concat(data)
-    : Buffer.isBuffer(data)
-      ? data
+/** The message's bytes as one buffer, whatever form ws handed them in. */
+export function messageBytes(data: RawData): Buffer {
+  return Buffer.isBuffer(data)
+    ? data
+    : Array.isArray(data)
+      ? Buffer.concat(data)
       : Buffer.from(data as ArrayBuffer);
-  if (isBinary) return { kind: 'binary', bytes };
-  const text = bytes.toString('utf8');
+}
+
+/** The reply a text message carries, or undefined when it is no JSON object with a string type. */
+export function parseReply(text: string, receivedAt: number): Reply | undefined {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return { kind: 'not-json', text, bytes };
+    return undefined;
   }
-  const parsed = isPlainFrame(json) ? { success: true as const, data: json } : incomingFrame.safeParse(json);
-  if (!parsed.success) return { kind: 'not-json', text, bytes };
+  let frame: IncomingFrame;
+  if (isPlainFrame(json)) frame = json;
+  else {
+    const parsed = incomingFrame.safeParse(json);
+    if (!parsed.success) return undefined;
+    frame = parsed.data;
+  }
   // "id": null counts as no id; the common frame is used as it is (this is the hot path).
-  const frame =
-    parsed.data.id === null
-      ? { ...parsed.data, id: undefined }
-      : (parsed.data as typeof parsed.data & { id?: string });
+  if (frame.id === null) frame = { ...frame, id: undefined };
   return {
-    kind: 'frame',
-    text,
-    bytes,
-    reply: {
-      type: frame.type,
-      id: frame.id,
-      data: frame.data,
-      frame: frame as Record<string, unknown>,
-      receivedAt: Date.now(),
-    },
+    type: frame.type,
+    id: frame.id as string | undefined,
+    data: frame.data,
+    frame: frame as Record<string, unknown>,
+    receivedAt,
   };
 }
 

@@ -2,7 +2,7 @@
 // (ConnectFailure: harness/failure/ turns them into plain words; the cause table charges them).
 import { readFileSync } from 'node:fs';
 import { WebSocket } from '../ws.ts';
-import type { ConnectionOptions } from './connection.ts';
+import type { ConnectionOptions } from './options.ts';
 import { type ConnectFailure, ConnectError } from './errors.ts';
 import type { Transcript } from './transcript.ts';
 

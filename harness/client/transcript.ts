@@ -59,34 +59,36 @@ export class Transcript {
     kind: TranscriptEntry['kind'],
     payload: string | Buffer,
     closeCode?: number,
+    t: number = this.now(),
   ): void {
-    // The hot path of every request: a short text frame is its own head, and its digest is computed
-    // only when read (frames beyond the head are hashed at once, so no large frame is kept).
     const length = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
-    let head: string;
-    if (kind !== 'binary' && typeof payload === 'string' && length <= TRANSCRIPT_HEAD_BYTES) head = payload;
-    else {
-      const headBuf = (typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload).subarray(
-        0,
-        TRANSCRIPT_HEAD_BYTES,
-      );
-      head = kind === 'binary' ? headBuf.toString('base64') : headBuf.toString('utf8');
+    if (kind !== 'binary' && typeof payload === 'string' && length <= TRANSCRIPT_HEAD_BYTES) {
+      this.push(new Entry(t, connection, dir, kind, payload, length, payload, closeCode));
+      return;
     }
+    const headBuf = (typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload).subarray(
+      0,
+      TRANSCRIPT_HEAD_BYTES,
+    );
+    const head = kind === 'binary' ? headBuf.toString('base64') : headBuf.toString('utf8');
+    const digestOrFrame = length > TRANSCRIPT_HEAD_BYTES ? sha256(payload) : payload;
+    this.push(new Entry(t, connection, dir, kind, head, length, digestOrFrame, closeCode));
+  }
+
+  /**
+   * The hot path of every request: a text frame sent or read at transcript time `t`, `length` its
+   * UTF-8 size. A short frame is its own head, and its digest is computed only when read (frames
+   * beyond the head are hashed at once, so no large frame is kept).
+   */
+  text(connection: string, dir: 'in' | 'out', text: string, t: number, length: number): void {
+    if (length <= TRANSCRIPT_HEAD_BYTES) this.push(new Entry(t, connection, dir, 'text', text, length, text));
+    else this.record(connection, dir, 'text', text, undefined, t);
+  }
+
+  private push(e: Entry): void {
     // A long run keeps its latest frames; trimmed in batches so each frame costs O(1), not a shift.
     if (this.entries.length >= 2 * this.limit) this.entries.splice(0, this.entries.length - this.limit);
-    const t = this.now();
-    this.entries.push(
-      new Entry(
-        t,
-        connection,
-        dir,
-        kind,
-        head,
-        length,
-        length > TRANSCRIPT_HEAD_BYTES ? sha256(payload) : payload,
-        closeCode,
-      ),
-    );
+    this.entries.push(e);
   }
 
   /** Milliseconds since the transcript started, as entries carry them. */

@@ -22,26 +22,27 @@ export const incomingFrame = z.looseObject({
 });
 export type IncomingFrame = z.infer<typeof incomingFrame>;
 
-const cache = new Map<string, z.ZodObject>();
+/** One schema per operation, dialect and direction, built on first use (no key built per lookup). */
+type SchemaCache = { [O in OperationName]?: { [D in Dialect]?: z.ZodObject } };
+const replies: SchemaCache = {};
+const requests: SchemaCache = {};
+
+function cached(cache: SchemaCache, op: OperationName, dialect: Dialect, fields: () => Fields): z.ZodObject {
+  const perDialect = cache[op] ?? {};
+  cache[op] = perDialect;
+  const schema = perDialect[dialect] ?? dataSchema(fields());
+  perDialect[dialect] = schema;
+  return schema;
+}
 
 export function replyDataSchema(op: OperationName, dialect: Dialect): z.ZodObject {
-  const key = `${op}/${dialect}/reply`;
-  let s = cache.get(key);
-  if (!s) {
-    s = dataSchema(operationSpec(op).replyFields[dialect]);
-    cache.set(key, s);
-  }
-  return s;
+  return replies[op]?.[dialect] ?? cached(replies, op, dialect, () => operationSpec(op).replyFields[dialect]);
 }
 
 export function requestDataSchema(op: OperationName, dialect: Dialect): z.ZodObject {
-  const key = `${op}/${dialect}/request`;
-  let s = cache.get(key);
-  if (!s) {
-    s = dataSchema(operationSpec(op).requestFields[dialect]);
-    cache.set(key, s);
-  }
-  return s;
+  return (
+    requests[op]?.[dialect] ?? cached(requests, op, dialect, () => operationSpec(op).requestFields[dialect])
+  );
 }
 
 /** A one-line reason from a zod error, for reports. */

@@ -47,8 +47,10 @@ export class Recorder {
 
   pass(req: RequirementId, message: string): void {
     requirement(req);
-    if (this.checks.some((c) => c.requirement === req && c.outcome === 'pass' && c.message === message))
-      return;
+    // A loop, not .some(): a pass is recorded after every reply (no closure per call).
+    for (const c of this.checks) {
+      if (c.requirement === req && c.outcome === 'pass' && c.message === message) return;
+    }
     this.record({ requirement: req, outcome: 'pass', message });
   }
 
