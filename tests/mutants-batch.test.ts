@@ -7,6 +7,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { batchCommand, parseBatchLine } from '../harness/cli/batch.ts';
 import { runPool } from '../harness/mutants/pool.ts';
+import { createScheduler } from '../harness/mutants/scheduler.ts';
 import { REPORT_SCHEMA_VERSION, runReportSchema } from '../harness/run/report-model.ts';
 
 function report(stopped: boolean) {
@@ -166,5 +167,32 @@ describe('the batch command', () => {
     });
     expect(() => parseBatchLine('not json')).toThrow(/not JSON/);
     expect(() => parseBatchLine('{"argv":["batch"]}')).toThrow(/another batch/);
+  });
+});
+
+describe('the scheduler', () => {
+  test('a free lane takes the heaviest waiting job first; a job on its own lane starts at once', async () => {
+    const scheduler = createScheduler({ concurrency: 1, command: [process.execPath, '-e', ''] });
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const job = (name: string, wait?: Promise<void>) => async () => {
+      order.push(name);
+      await wait;
+    };
+    const all = [
+      scheduler.submit(1, job('first', gate)),
+      scheduler.submit(1, job('light')),
+      scheduler.submit(3, job('heavy')),
+      scheduler.submit(2, job('middle')),
+      scheduler.submit(0, job('own lane'), true),
+    ];
+    expect(order).toEqual(['first', 'own lane']);
+    release();
+    await Promise.all(all);
+    scheduler.close();
+    expect(order).toEqual(['first', 'own lane', 'heavy', 'middle', 'light']);
   });
 });

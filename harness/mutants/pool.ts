@@ -14,7 +14,8 @@ import { type LoadConfig, MUTANT_LOAD } from '../load/config.ts';
 import type { Dialect } from '../protocol/dialect.ts';
 import type { RunReport } from '../run/report-model.ts';
 import { CLI, type CliRunSpec, cliArgs, readReport, runResult } from './cli-run.ts';
-import { batchLane, type Lane, processLane } from './lane.ts';
+import type { Lane } from './lane.ts';
+import { createScheduler, type Scheduler } from './scheduler.ts';
 import {
   MUTANT_BOUND_MS,
   MUTANT_CONCURRENCY,
@@ -38,7 +39,10 @@ export interface Job {
   readonly scope?: 'all' | 'scripted' | 'split';
   /** The load profile (loadOnly variants). */
   readonly load?: LoadConfig;
-  /** This job's bound, when its subject is slow by choice (ConformantAlternative.boundMs). */
+  /**
+   * This job's bound, when its subject is slow by choice (ConformantAlternative.boundMs): such a job
+   * mostly waits, and runs on a lane of its own beside the pool's (scheduler.ts).
+   */
   readonly boundMs?: number;
 }
 
@@ -72,6 +76,8 @@ export interface PoolOptions {
    * the same runs and reports, the start-up paid once per lane instead of once per run.
    */
   readonly batch?: boolean;
+  /** Lanes shared with other pools (npm run selftest); concurrency, command and batch are then its. */
+  readonly scheduler?: Scheduler;
   readonly onDone?: (r: JobResult, done: number, total: number) => void;
 }
 
@@ -148,7 +154,7 @@ function passFiles(job: Job, files: SuiteFiles): (readonly string[] | undefined)
 async function runJob(
   job: Job,
   lane: Lane,
-  options: Required<Omit<PoolOptions, 'onDone' | 'concurrency' | 'batch' | 'command'>>,
+  options: Required<Omit<PoolOptions, 'onDone' | 'concurrency' | 'batch' | 'command' | 'scheduler'>>,
 ): Promise<JobResult> {
   const t0 = performance.now();
   const boundMs = job.boundMs ?? options.boundMs;
@@ -197,33 +203,48 @@ async function runJob(
   };
 }
 
-/** Run every job, `concurrency` at a time; results in the jobs' order. */
+/**
+ * How heavy a job is, for the scheduler's longest-first order: its passes, its property budget, its
+ * reply bound, or the bound of a subject slow by choice.
+ */
+export function jobWeight(job: Job, settings: { readonly runs: number; readonly timeoutMs: number }): number {
+  if (job.boundMs !== undefined) return job.boundMs / 1000;
+  const passes = (job.scope === 'split' ? 2 : 1) + (job.load ? 1 : 0);
+  return passes * (settings.runs / MUTANT_RUNS) * (settings.timeoutMs > MUTANT_REPLY_TIMEOUT_MS ? 1.5 : 1);
+}
+
+/**
+ * Run every job, `concurrency` at a time (or on the lanes of a shared scheduler, heaviest first);
+ * results in the jobs' order.
+ */
 export async function runPool(jobs: readonly Job[], options: PoolOptions = {}): Promise<JobResult[]> {
-  const concurrency = Math.max(1, options.concurrency ?? MUTANT_CONCURRENCY);
   const settings = {
     boundMs: options.boundMs ?? MUTANT_BOUND_MS,
     timeoutMs: options.timeoutMs ?? MUTANT_REPLY_TIMEOUT_MS,
     seed: options.seed ?? MUTANT_SEED,
     runs: options.runs ?? MUTANT_RUNS,
   };
-  const command = options.command ?? [process.execPath, CLI];
-  const results: JobResult[] = new Array(jobs.length);
-  let next = 0;
+  const scheduler =
+    options.scheduler ??
+    createScheduler({
+      concurrency: options.concurrency ?? MUTANT_CONCURRENCY,
+      command: options.command ?? [process.execPath, CLI],
+      ...(options.batch === undefined ? {} : { batch: options.batch }),
+    });
   let done = 0;
-  const lane = async (): Promise<void> => {
-    const runs = options.batch === false ? processLane(command) : batchLane(command);
-    try {
-      while (next < jobs.length) {
-        const i = next++;
-        const r = await runJob(jobs[i]!, runs, settings);
-        results[i] = r;
-        done++;
-        options.onDone?.(r, done, jobs.length);
-      }
-    } finally {
-      runs.close();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, lane));
-  return results;
+  try {
+    return await Promise.all(
+      jobs.map((job) =>
+        scheduler
+          .submit(jobWeight(job, settings), (lane) => runJob(job, lane, settings), job.boundMs !== undefined)
+          .then((r) => {
+            done++;
+            options.onDone?.(r, done, jobs.length);
+            return r;
+          }),
+      ),
+    );
+  } finally {
+    if (!options.scheduler) scheduler.close();
+  }
 }

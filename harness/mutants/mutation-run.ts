@@ -1,0 +1,197 @@
+// The mutation run itself (npm run mutants, npm run selftest): the unmodified reference in both
+// dialects and every selected faulty variant on each base, through the pool (pool.ts); an outcome
+// resting on reply timeouts only gets a confirming run with a longer bound; the report is assembled
+// here, printed and written by the caller.
+import { loadavg } from 'node:os';
+import { basename } from 'node:path';
+import type { FaultyVariant } from '../../fixtures/variants/variant.ts';
+import { DIALECTS } from '../protocol/dialect.ts';
+import { assess } from './assess.ts';
+import { MUTANT_RUNS, MUTANT_SEED, REFERENCE_NAME } from './config.ts';
+import {
+  confirmReference,
+  confirmScope,
+  confirmVariant,
+  judgeReference,
+  judgeVariant,
+  type ReferenceOutcome,
+  restsOnTimeouts,
+  type VariantOutcome,
+} from './judge.ts';
+import { type Job, type JobResult, jobLabel, type PoolOptions, runPool, variantJob } from './pool.ts';
+import type { MutationReport } from './report.ts';
+import type { Scheduler } from './scheduler.ts';
+import { PROPERTY_SUITES, suiteFiles } from './suite-files.ts';
+import { abbreviate, type Paint, seconds } from './table.ts';
+
+export interface MutationRunOptions {
+  readonly selected: readonly FaultyVariant[];
+  /** What the variants are layered on (undefined: the reference). */
+  readonly bases: readonly (string | undefined)[];
+  readonly skipReference: boolean;
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  readonly confirmMs: number;
+  readonly boundMs: number;
+  readonly only?: readonly string[];
+  /** Problems of the catalogue itself, each failing the run. */
+  readonly catalogue: readonly string[];
+  readonly say: (line: string) => void;
+  /** Paint for the progress lines (stderr). */
+  readonly paintErr: Paint;
+  /** Lanes shared with the alternatives run (npm run selftest). */
+  readonly scheduler?: Scheduler;
+  /** false: a CLI process per run instead of a batch per lane. */
+  readonly batch?: boolean;
+}
+
+export interface MutationRun {
+  readonly report: MutationReport;
+  /** The first run of each job, for a verdict snapshot. */
+  readonly first: JobResult[];
+}
+
+export async function runMutation(o: MutationRunOptions): Promise<MutationRun> {
+  const {
+    selected,
+    bases,
+    skipReference,
+    concurrency,
+    timeoutMs,
+    confirmMs,
+    boundMs,
+    only,
+    catalogue,
+    say,
+    paintErr,
+  } = o;
+  const shared: Partial<PoolOptions> = {
+    ...(o.scheduler ? { scheduler: o.scheduler } : {}),
+    ...(o.batch === undefined ? {} : { batch: o.batch }),
+  };
+  const byName = new Map(selected.map((v) => [v.name, v]));
+  /** Runs that stalled (the suite's own fault, issue 12): each fails the run, never retried. */
+  const stalls: string[] = [];
+  const isReference = (j: Job): boolean => j.subject === REFERENCE_NAME;
+  const judge = (r: JobResult): ReferenceOutcome | VariantOutcome =>
+    isReference(r.job) ? judgeReference(r) : judgeVariant(byName.get(r.job.subject)!, r);
+
+  function describe(o: ReferenceOutcome | VariantOutcome): string {
+    if ('ok' in o) {
+      if (o.ok) return paintErr('green', 'passes');
+      if (o.errors.length > 0 && o.failed.length === 0)
+        return paintErr('red', `ERROR: ${o.errors[0]!.split('\n')[0]}`);
+      return paintErr(
+        'red',
+        `${o.failed.length} failed${restsOnTimeouts(o) ? ' (reply timeouts only)' : ''}, ${o.coverageGaps.length} unchecked (coverage gap)${o.errors.length ? `, ${o.errors.length} errors` : ''}`,
+      );
+    }
+    if (o.status === 'caught')
+      return paintErr(
+        'green',
+        `caught by ${abbreviate(o.caughtBy, 60)}${restsOnTimeouts(o) ? ' (reply timeouts only)' : ''}`,
+      );
+    if (o.status === 'error') return paintErr('red', `ERROR: ${o.errors[0]?.split('\n')[0]}`);
+    return paintErr('red', `SURVIVED (failing: ${abbreviate(o.failed, 60)})`);
+  }
+
+  async function pool(jobs: readonly Job[], label: string, options: PoolOptions): Promise<JobResult[]> {
+    const width = String(jobs.length).length;
+    return runPool(jobs, {
+      ...options,
+      onDone: (r, done, total) => {
+        if (!r.ok && r.stalled) stalls.push(r.error);
+        say(
+          `[${label}${String(done).padStart(width)}/${total}] ${jobLabel(r.job)} (${r.job.dialect}) ${seconds(r.wallMs)}: ${describe(judge(r))}`,
+        );
+      },
+    });
+  }
+
+  const files = suiteFiles();
+  const jobs: Job[] = [
+    ...(skipReference ? [] : DIALECTS.map((dialect) => ({ subject: REFERENCE_NAME, dialect }))),
+    ...bases.flatMap((base) => selected.map((v) => variantJob(v, base))),
+  ];
+  const variantRuns = jobs.length - (skipReference ? 0 : DIALECTS.length);
+  const startedAt = new Date();
+  const loadAtStart = loadavg()[0]!;
+  const t0 = performance.now();
+  say(
+    paintErr(
+      'dim',
+      `mutants: ${jobs.length} runs (${jobs.length - variantRuns} reference, ${variantRuns} variant runs on ${bases.map((b) => b ?? 'reference').join(' and ')}), ${concurrency} at a time, reply bound ${timeoutMs} ms, per-run bound ${boundMs / 1000} s, load average ${loadAtStart.toFixed(1)}`,
+    ),
+  );
+  for (const p of catalogue) say(paintErr('red', p));
+
+  const first = await pool(jobs, '', { concurrency, boundMs, timeoutMs, ...shared });
+  const outcomes = first.map(judge);
+
+  // Outcomes that rest on reply timeouts only are run again with a longer bound: on a loaded machine a
+  // short bound runs out against a healthy target too.
+  const again = confirmMs > timeoutMs ? outcomes.flatMap((o, i) => (restsOnTimeouts(o) ? [i] : [])) : [];
+  if (again.length > 0) {
+    say(
+      paintErr(
+        'dim',
+        `confirming ${again.length} outcome(s) that rest on reply timeouts only, with a ${confirmMs} ms reply bound (scripted suites only, where only scripted scenarios caught it)`,
+      ),
+    );
+    const rerun = await pool(
+      again.map((i) => {
+        const job = first[i]!.job;
+        const scope = confirmScope(outcomes[i]!);
+        return { ...job, scope: job.scope === 'split' && scope === 'all' ? 'split' : scope };
+      }),
+      'confirm ',
+      { concurrency, boundMs, timeoutMs: confirmMs, ...shared },
+    );
+    again.forEach((i, k) => {
+      const before = outcomes[i]!;
+      const after = judge(rerun[k]!);
+      outcomes[i] =
+        'ok' in before
+          ? confirmReference(before, after as ReferenceOutcome, confirmMs)
+          : confirmVariant(before, after as VariantOutcome, confirmMs);
+    });
+  }
+  const wallMs = Math.round(performance.now() - t0);
+
+  const reference = outcomes.filter((o): o is ReferenceOutcome => 'ok' in o);
+  const variants = outcomes.filter((o): o is VariantOutcome => !('ok' in o));
+  const present = new Set(files.properties.map((f) => basename(f)));
+  const missingPropertySuites = PROPERTY_SUITES.filter((p) => !present.has(p));
+  const assessed = assess(catalogue, reference, variants, missingPropertySuites);
+  const problems = assessed.problems;
+  // A stalled run already fails as a variant not judged; its line is repeated among the warnings.
+  const warnings = [...assessed.warnings, ...stalls];
+  const report: MutationReport = {
+    kind: 'omega-mutants',
+    startedAt: startedAt.toISOString(),
+    settings: {
+      seed: MUTANT_SEED,
+      runs: MUTANT_RUNS,
+      replyTimeoutMs: timeoutMs,
+      confirmTimeoutMs: confirmMs,
+      boundMs,
+      concurrency,
+      ...(only ? { only } : {}),
+    },
+    machine: { loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg()[0]! },
+    suites: {
+      files: [...files.scripted, ...files.properties].map((f) => basename(f)),
+      missingPropertySuites,
+    },
+    reference,
+    variants,
+    score: { caught: variants.filter((v) => v.status === 'caught').length, total: variants.length },
+    wallMs,
+    runTimeSumMs: outcomes.reduce((s, o) => s + o.timeMs, 0),
+    problems,
+    warnings,
+    exitCode: problems.length > 0 ? 1 : 0,
+  };
+
+  return { report, first };
+}
