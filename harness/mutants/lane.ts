@@ -22,8 +22,8 @@ export interface PassEnd {
 export interface Lane {
   /** One CLI run with these arguments; `output.text` keeps its last output. Never rejects. */
   pass(args: readonly string[], deadline: number, output: { text: string }): Promise<PassEnd>;
-  /** No more passes: a batch process ends at the end of its stdin. */
-  close(): void;
+  /** No more passes: a batch process ends at the end of its stdin; settles once it has. */
+  close(): Promise<void>;
 }
 
 const KILL_GRACE_MS = 2000;
@@ -140,7 +140,7 @@ export function processLane(command: readonly string[]): Lane {
         child.once('error', (e) => current.end(`could not start: ${e.message}`));
         child.once('close', (code, signal) => current.end(howItEnded(code, signal)));
       }),
-    close: () => {},
+    close: async () => {},
   };
 }
 
@@ -197,8 +197,12 @@ export function batchLane(command: readonly string[]): Lane {
         p.child.stdin!.write(`${JSON.stringify({ argv: args })}\n`);
       }),
     close: () => {
-      proc?.child.stdin?.end();
+      const child = proc?.child;
       proc = undefined;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+      const gone = new Promise<void>((resolve) => child.once('close', () => resolve()));
+      child.stdin?.end();
+      return gone;
     },
   };
 }

@@ -245,6 +245,6 @@ export async function runPool(jobs: readonly Job[], options: PoolOptions = {}): 
       ),
     );
   } finally {
-    if (!options.scheduler) scheduler.close();
+    if (!options.scheduler) await scheduler.close();
   }
 }

@@ -20,8 +20,8 @@ export interface Scheduler {
    * CPU-bound runs need, nor wait for one).
    */
   submit<T>(weight: number, work: (lane: Lane) => Promise<T>, ownLane?: boolean): Promise<T>;
-  /** No more work: each lane's batch ends once it is free. */
-  close(): void;
+  /** No more work: each lane's batch ends once it is free; settles when every lane's has. */
+  close(): Promise<void>;
 }
 
 interface Waiting {
@@ -37,12 +37,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let lanes = 0;
   let seq = 0;
   let closed = false;
+  const closing: Promise<void>[] = [];
 
   const newLane = (): Lane =>
     options.batch === false ? processLane(options.command) : batchLane(options.command);
 
   const release = (lane: Lane): void => {
-    if (closed) lane.close();
+    if (closed) closing.push(lane.close());
     else idle.push(lane);
     dispatch();
   };
@@ -72,16 +73,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         if (ownLane) {
           const lane = newLane();
           void work(lane)
-            .then(resolve, reject)
-            .finally(() => lane.close());
+            .finally(() => closing.push(lane.close()))
+            .then(resolve, reject);
           return;
         }
         waiting.push({ weight, seq: seq++, start: (lane) => work(lane).then(resolve, reject) });
         dispatch();
       }),
-    close: () => {
+    close: async () => {
       closed = true;
-      for (const lane of idle.splice(0)) lane.close();
+      for (const lane of idle.splice(0)) closing.push(lane.close());
+      await Promise.all(closing);
     },
   };
 }

@@ -121,7 +121,7 @@ const [mutation, alternatives] = await Promise.all([
     scheduler,
   }),
   runAlternatives({ concurrency, say, scheduler }),
-]).finally(() => scheduler.close());
+]).finally(() => scheduler.close()); // the lanes' processes have ended: their CPU time is counted
 const wallMs = Math.round(performance.now() - t0);
 
 process.stdout.write(`\n${renderAlternatives(alternatives.report, paint)}\n`);
