@@ -18,9 +18,10 @@ import {
   restsOnTimeouts,
   type VariantOutcome,
 } from './judge.ts';
-import { type Job, type JobResult, jobLabel, type PoolOptions, runPool, variantJob } from './pool.ts';
+import { CLI } from './cli-run.ts';
+import { type Job, type JobResult, jobLabel, runPool, variantJob } from './pool.ts';
 import type { MutationReport } from './report.ts';
-import type { Scheduler } from './scheduler.ts';
+import { createScheduler, type Scheduler } from './scheduler.ts';
 import { PROPERTY_SUITES, suiteFiles } from './suite-files.ts';
 import { abbreviate, type Paint, seconds } from './table.ts';
 
@@ -65,10 +66,6 @@ export async function runMutation(o: MutationRunOptions): Promise<MutationRun> {
     say,
     paintErr,
   } = o;
-  const shared: Partial<PoolOptions> = {
-    ...(o.scheduler ? { scheduler: o.scheduler } : {}),
-    ...(o.batch === undefined ? {} : { batch: o.batch }),
-  };
   const byName = new Map(selected.map((v) => [v.name, v]));
   /** Runs that stalled (the suite's own fault, issue 12): each fails the run, never retried. */
   const stalls: string[] = [];
@@ -95,18 +92,10 @@ export async function runMutation(o: MutationRunOptions): Promise<MutationRun> {
     return paintErr('red', `SURVIVED (failing: ${abbreviate(o.failed, 60)})`);
   }
 
-  async function pool(jobs: readonly Job[], label: string, options: PoolOptions): Promise<JobResult[]> {
-    const width = String(jobs.length).length;
-    return runPool(jobs, {
-      ...options,
-      onDone: (r, done, total) => {
-        if (!r.ok && r.stalled) stalls.push(r.error);
-        say(
-          `[${label}${String(done).padStart(width)}/${total}] ${jobLabel(r.job)} (${r.job.dialect}) ${seconds(r.wallMs)}: ${describe(judge(r))}`,
-        );
-      },
-    });
-  }
+  const line = (label: string, r: JobResult): void => {
+    if (!r.ok && r.stalled) stalls.push(r.error);
+    say(`[${label}] ${jobLabel(r.job)} (${r.job.dialect}) ${seconds(r.wallMs)}: ${describe(judge(r))}`);
+  };
 
   const files = suiteFiles();
   const jobs: Job[] = [
@@ -125,36 +114,60 @@ export async function runMutation(o: MutationRunOptions): Promise<MutationRun> {
   );
   for (const p of catalogue) say(paintErr('red', p));
 
-  const first = await pool(jobs, '', { concurrency, boundMs, timeoutMs, ...shared });
-  const outcomes = first.map(judge);
-
+  // The first runs and the confirming runs share the lanes: a confirming run starts as soon as the
+  // outcome it confirms is known, not after the last first run.
+  const scheduler =
+    o.scheduler ??
+    createScheduler({
+      concurrency,
+      command: [process.execPath, CLI],
+      ...(o.batch === undefined ? {} : { batch: o.batch }),
+    });
   // Outcomes that rest on reply timeouts only are run again with a longer bound: on a loaded machine a
   // short bound runs out against a healthy target too.
-  const again = confirmMs > timeoutMs ? outcomes.flatMap((o, i) => (restsOnTimeouts(o) ? [i] : [])) : [];
-  if (again.length > 0) {
-    say(
-      paintErr(
-        'dim',
-        `confirming ${again.length} outcome(s) that rest on reply timeouts only, with a ${confirmMs} ms reply bound (scripted suites only, where only scripted scenarios caught it)`,
-      ),
-    );
-    const rerun = await pool(
-      again.map((i) => {
-        const job = first[i]!.job;
-        const scope = confirmScope(outcomes[i]!);
-        return { ...job, scope: job.scope === 'split' && scope === 'all' ? 'split' : scope };
-      }),
-      'confirm ',
-      { concurrency, boundMs, timeoutMs: confirmMs, ...shared },
-    );
-    again.forEach((i, k) => {
-      const before = outcomes[i]!;
-      const after = judge(rerun[k]!);
-      outcomes[i] =
-        'ok' in before
-          ? confirmReference(before, after as ReferenceOutcome, confirmMs)
-          : confirmVariant(before, after as VariantOutcome, confirmMs);
+  const confirming = new Map<number, Promise<JobResult>>();
+  const width = String(jobs.length).length;
+  let done = 0;
+  let first: JobResult[];
+  try {
+    first = await runPool(jobs, {
+      scheduler,
+      boundMs,
+      timeoutMs,
+      onDone: (r) => {
+        done++;
+        line(`${String(done).padStart(width)}/${jobs.length}`, r);
+        const outcome = judge(r);
+        if (confirmMs <= timeoutMs || !restsOnTimeouts(outcome)) return;
+        const scope = confirmScope(outcome);
+        const job: Job = { ...r.job, scope: r.job.scope === 'split' && scope === 'all' ? 'split' : scope };
+        say(
+          paintErr(
+            'dim',
+            `confirming ${jobLabel(job)} (${job.dialect}), which rests on reply timeouts only, with a ${confirmMs} ms reply bound (${job.scope === 'scripted' ? 'the scripted suites only: only scripted scenarios caught it' : 'every suite'})`,
+          ),
+        );
+        confirming.set(
+          jobs.indexOf(r.job),
+          runPool([job], { scheduler, boundMs, timeoutMs: confirmMs }).then(([c]) => {
+            line('confirm', c!);
+            return c!;
+          }),
+        );
+      },
     });
+    await Promise.all(confirming.values());
+  } finally {
+    if (!o.scheduler) await scheduler.close();
+  }
+  const outcomes = first.map(judge);
+  for (const [i, rerun] of confirming) {
+    const before = outcomes[i]!;
+    const after = judge(await rerun);
+    outcomes[i] =
+      'ok' in before
+        ? confirmReference(before, after as ReferenceOutcome, confirmMs)
+        : confirmVariant(before, after as VariantOutcome, confirmMs);
   }
   const wallMs = Math.round(performance.now() - t0);
 

@@ -43,9 +43,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     options.batch === false ? processLane(options.command) : batchLane(options.command);
 
   const release = (lane: Lane): void => {
-    if (closed) closing.push(lane.close());
-    else idle.push(lane);
-    dispatch();
+    idle.push(lane);
+    dispatch(); // work submitted after close() still runs
+    if (closed) for (const free of idle.splice(0)) closing.push(free.close());
   };
 
   function dispatch(): void {
