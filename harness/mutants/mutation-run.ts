@@ -25,6 +25,12 @@ import { createScheduler, type Scheduler } from './scheduler.ts';
 import { PROPERTY_SUITES, suiteFiles } from './suite-files.ts';
 import { abbreviate, type Paint, seconds } from './table.ts';
 
+/**
+ * On a scheduler shared with the alternatives run, the mutation run's jobs go first: a confirming run
+ * follows some of them, and should not be what the whole self-test waits for at its end.
+ */
+const FOLLOWED_UP = 100;
+
 export interface MutationRunOptions {
   readonly selected: readonly FaultyVariant[];
   /** What the variants are layered on (undefined: the reference). */
@@ -132,6 +138,7 @@ export async function runMutation(o: MutationRunOptions): Promise<MutationRun> {
   try {
     first = await runPool(jobs, {
       scheduler,
+      priority: FOLLOWED_UP,
       boundMs,
       timeoutMs,
       onDone: (r) => {
@@ -149,7 +156,7 @@ export async function runMutation(o: MutationRunOptions): Promise<MutationRun> {
         );
         confirming.set(
           jobs.indexOf(r.job),
-          runPool([job], { scheduler, boundMs, timeoutMs: confirmMs }).then(([c]) => {
+          runPool([job], { scheduler, boundMs, timeoutMs: confirmMs, priority: FOLLOWED_UP }).then(([c]) => {
             line('confirm', c!);
             return c!;
           }),

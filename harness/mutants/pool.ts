@@ -76,6 +76,11 @@ export interface PoolOptions {
    * the same runs and reports, the start-up paid once per lane instead of once per run.
    */
   readonly batch?: boolean;
+  /**
+   * Added to each job's weight on a shared scheduler: a pool whose jobs may be followed by more (the
+   * mutation run's confirming runs) goes before one of short even jobs that fill the end.
+   */
+  readonly priority?: number;
   /** Lanes shared with other pools (npm run selftest); concurrency, command and batch are then its. */
   readonly scheduler?: Scheduler;
   readonly onDone?: (r: JobResult, done: number, total: number) => void;
@@ -154,7 +159,7 @@ function passFiles(job: Job, files: SuiteFiles): (readonly string[] | undefined)
 async function runJob(
   job: Job,
   lane: Lane,
-  options: Required<Omit<PoolOptions, 'onDone' | 'concurrency' | 'batch' | 'command' | 'scheduler'>>,
+  options: Required<Omit<PoolOptions, 'onDone' | 'concurrency' | 'batch' | 'command' | 'scheduler' | 'priority'>>,
 ): Promise<JobResult> {
   const t0 = performance.now();
   const boundMs = job.boundMs ?? options.boundMs;
@@ -236,7 +241,11 @@ export async function runPool(jobs: readonly Job[], options: PoolOptions = {}): 
     return await Promise.all(
       jobs.map((job) =>
         scheduler
-          .submit(jobWeight(job, settings), (lane) => runJob(job, lane, settings), job.boundMs !== undefined)
+          .submit(
+            jobWeight(job, settings) + (options.priority ?? 0),
+            (lane) => runJob(job, lane, settings),
+            job.boundMs !== undefined,
+          )
           .then((r) => {
             done++;
             options.onDone?.(r, done, jobs.length);
