@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { certifyTime } from './certify-time.ts';
 import { loadBench } from './load.ts';
 import { ROOT } from './measure.ts';
-import { alternativesRunBench, everyAlternativeBench, mutantsBench } from './mutants.ts';
+import { everyAlternativeBench, selftestBench } from './mutants.ts';
 import { overhead } from './overhead.ts';
 import { propertiesBench } from './properties.ts';
 import { regressionBench } from './regression.ts';
@@ -148,30 +148,23 @@ if (want('alternatives')) {
   ]);
 }
 if (want('mutants')) {
-  note(
-    '(5) the self-test: the mutation run (npm run mutants) and the alternatives run (npm run alternatives), once each',
+  note('(5) the self-test: npm run selftest (every faulty variant on both bases, every alternative), once');
+  const t = await selftestBench();
+  results.selftest = t;
+  rows.push(
+    [
+      '(5) self-test (npm run selftest)',
+      secs(t.ms),
+      '<= 3 min',
+      `${t.cpuS === undefined ? '' : `${t.cpuS} s CPU; `}load average ${t.loadAverage[0].toFixed(1)} -> ${t.loadAverage[1].toFixed(1)}; exit ${t.exitCode}`,
+    ],
+    [
+      '    variants caught, alternatives certified',
+      `${t.caught ? `${t.caught.caught}/${t.caught.total}` : '?'}, ${t.certified ? `${t.certified.certified}/${t.certified.total}` : '?'}`,
+      '',
+      'every faulty variant on the reference and on every-alternative, every conformant alternative',
+    ],
   );
-  const m = await mutantsBench();
-  const a = await alternativesRunBench();
-  results.mutants = m;
-  results.alternativesRun = a;
-  if ('skipped' in m) rows.push(['(5) mutation run', 'skipped', '', m.skipped]);
-  else
-    rows.push(
-      [
-        '(5) self-test (mutants + alternatives)',
-        secs(m.ms + a.ms),
-        '<= 3 min',
-        `once each, one after the other; exit ${m.exitCode}/${a.exitCode}`,
-      ],
-      [
-        '    mutation run (npm run mutants)',
-        secs(m.ms),
-        '',
-        `${m.score ? `caught ${m.score.caught}/${m.score.total}` : ''}${m.runTimeSumMs ? `; ${secs(m.runTimeSumMs)} of runs` : ''}`,
-      ],
-      ['    alternatives run (npm run alternatives)', secs(a.ms), '', `exit ${a.exitCode}`],
-    );
 }
 if (want('trace')) rows.push(...(await (await import('./trace.ts')).traceSection(runs, results)));
 

@@ -1,47 +1,65 @@
-// (5) The self-test as it is: the mutation run (npm run mutants) and the alternatives run (npm run
-// alternatives), their total wall time, once each (they are long).
-import { existsSync, readFileSync } from 'node:fs';
+// (5) The self-test: npm run selftest (the mutation run and the alternatives run side by side on one
+// scheduler), once (it is long).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { BIN, median, ROOT, tempDir, timedChild } from './measure.ts';
 
-export interface MutantsBench {
+export interface SelftestBench {
   readonly ms: number;
+  /** CPU seconds of every run the self-test started, as it reports them (Linux). */
+  readonly cpuS?: number;
   readonly exitCode: number | null;
-  /** From its JSON report, when it wrote one. */
-  readonly score?: { readonly caught: number; readonly total: number };
-  readonly runTimeSumMs?: number;
+  readonly caught?: { readonly caught: number; readonly total: number };
+  readonly certified?: { readonly certified: number; readonly total: number };
+  readonly loadAverage: readonly [start: number, end: number];
 }
 
-export async function mutantsBench(): Promise<MutantsBench | { readonly skipped: string }> {
-  const main = join(ROOT, 'harness/mutants/main.ts');
-  if (!existsSync(main)) return { skipped: 'harness/mutants/main.ts is absent' };
-  const json = join(tempDir(), 'mutants.json');
-  const r = await timedChild(process.execPath, ['--import', 'tsx', main, '--no-color', '--json', json], {
-    boundMs: 30 * 60_000,
-  });
-  let report: Pick<MutantsBench, 'score' | 'runTimeSumMs'> = {};
-  try {
-    const j = JSON.parse(readFileSync(json, 'utf8')) as Pick<MutantsBench, 'score' | 'runTimeSumMs'>;
-    report = {
-      ...(j.score ? { score: j.score } : {}),
-      ...(j.runTimeSumMs !== undefined ? { runTimeSumMs: j.runTimeSumMs } : {}),
-    };
-  } catch {}
-  return { ms: Math.round(r.ms), exitCode: r.code, ...report };
-}
-
-/** The alternatives run (npm run alternatives) as it is, once: the other half of the self-test. */
-export async function alternativesRunBench(): Promise<{
-  readonly ms: number;
-  readonly exitCode: number | null;
-}> {
-  const json = join(tempDir(), 'alternatives.json');
+/** npm run selftest once, as CI runs it (its own default lanes). */
+export async function selftestBench(): Promise<SelftestBench> {
+  const dir = tempDir();
+  const mutants = join(dir, 'mutants.json');
+  const alternatives = join(dir, 'alternatives.json');
+  const load0 = loadavg()[0]!;
   const r = await timedChild(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'harness/mutants/alternatives.ts'), '--no-color', '--json', json],
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'harness/mutants/selftest.ts'),
+      '--no-color',
+      '--mutants-json',
+      mutants,
+      '--alternatives-json',
+      alternatives,
+    ],
     { boundMs: 30 * 60_000 },
   );
-  return { ms: Math.round(r.ms), exitCode: r.code };
+  const cpu = /, (\d+) s CPU in the runs/.exec(r.stderr)?.[1];
+  const read = <T>(path: string): T | undefined => {
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as T;
+    } catch {
+      return undefined;
+    }
+  };
+  const m = read<{ score: { caught: number; total: number } }>(mutants);
+  const a = read<{ alternatives: { status: string }[] }>(alternatives);
+  return {
+    ms: Math.round(r.ms),
+    ...(cpu === undefined ? {} : { cpuS: Number(cpu) }),
+    exitCode: r.code,
+    ...(m ? { caught: m.score } : {}),
+    ...(a
+      ? {
+          certified: {
+            certified: a.alternatives.filter((x) => x.status === 'certified').length,
+            total: a.alternatives.length,
+          },
+        }
+      : {}),
+    loadAverage: [load0, loadavg()[0]!],
+  };
 }
 
 export interface EveryAlternativeBench {

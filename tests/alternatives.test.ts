@@ -230,6 +230,7 @@ describe('the runner', () => {
     const t0 = performance.now();
     const [r] = await runPool([{ subject: 'some-variant', base: EVERY_ALTERNATIVE, dialect: 'seed' }], {
       boundMs: 1500,
+      batch: false,
       command: [process.execPath, '-e', script, '--'],
     });
     expect(performance.now() - t0).toBeLessThan(10_000);
@@ -251,6 +252,7 @@ describe('the runner', () => {
       process.exit(2);`;
     const [r] = await runPool([{ subject: 'v', dialect: 'seed' }], {
       boundMs: 60_000,
+      batch: false,
       command: [process.execPath, '-e', script, '--'],
     });
     expect(r!.ok).toBe(false);
@@ -263,6 +265,7 @@ describe('the runner', () => {
   test('a run that ends without a report fails saying so', async () => {
     const [r] = await runPool([{ subject: 'x', dialect: 'seed' }], {
       boundMs: 10_000,
+      batch: false,
       command: [process.execPath, '-e', 'process.exit(3)', '--'],
     });
     expect(r!.ok ? '' : r!.error).toMatch(/exit code 3\) without a usable report/);
@@ -273,6 +276,7 @@ describe('the runner', () => {
     const refuse = `process.stdout.write(JSON.stringify({ event: 'error', message: 'no handshake' }) + '\\n'); process.exit(2)`;
     const [r] = await runPool([{ subject: 'x', dialect: 'seed' }], {
       boundMs: 10_000,
+      batch: false,
       command: [process.execPath, '-e', refuse, '--'],
     });
     expect(r!.ok ? '' : r!.error).toMatch(/could not run it \(exit code 2\): no handshake/);

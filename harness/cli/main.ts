@@ -41,6 +41,8 @@ async function reportEarlyEnd(argv: readonly string[], e: unknown, sink: EventSi
 export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'check-trace') return (await import('../trace/cli.ts')).checkTraceCommand(argv.slice(1));
   if (argv[0] === 'proxy') return (await import('../proxy/cli.ts')).proxyCommand(argv.slice(1));
+  // Many runs in one process, one per stdin line (the self-test: harness/mutants/pool.ts).
+  if (argv[0] === 'batch') return (await import('./batch.ts')).batchCommand(argv.slice(1), main);
   let opts: CliOptions;
   try {
     opts = parseOptions(argv);

@@ -14,6 +14,11 @@ export const MUTANT_SLOW_MS = 30_000;
 /** Upper bound on one variant's whole run (a child process); it is killed past it. */
 export const MUTANT_BOUND_MS = 90_000;
 export const MUTANT_CONCURRENCY = 2;
+/**
+ * Lanes of npm run selftest: more than the cores, since many runs wait on reply bounds running out
+ * (silent or dead variants) while their lane's CPU idles; measured in bench (issue 16).
+ */
+export const SELFTEST_CONCURRENCY = 3;
 export const DEFAULT_JSON_REPORT = resolve(PACKAGE_ROOT, 'reports/out/mutants.json');
 /** The name the worker and the reports use for the unmodified reference. */
 export const REFERENCE_NAME = 'reference';

@@ -2,15 +2,14 @@
 // Proves the suite catches faults: the unmodified reference must pass everything in both dialects,
 // and every faulty variant of the catalogue must fail at least one of its mustCatch requirements, on
 // the reference and layered on every-alternative (a check that catches a fault only among the
-// reference's own choices is coupled to them). Every run starts through the CLI users run (pool.ts).
-import { loadavg } from 'node:os';
-import { basename, resolve } from 'node:path';
+// reference's own choices is coupled to them). Every run starts through the CLI users run (pool.ts);
+// the run itself is mutation-run.ts (npm run selftest runs it beside the alternatives).
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EVERY_ALTERNATIVE } from '../../fixtures/reference/select.ts';
 import { VARIANTS } from '../../fixtures/variants/catalogue.ts';
 import type { FaultyVariant } from '../../fixtures/variants/variant.ts';
-import { DIALECTS } from '../protocol/dialect.ts';
-import { assess } from './assess.ts';
+import { runMutation } from './mutation-run.ts';
 import { catalogueProblems } from './catalogue-check.ts';
 import {
   DEFAULT_JSON_REPORT,
@@ -18,33 +17,11 @@ import {
   MUTANT_CONCURRENCY,
   MUTANT_CONFIRM_TIMEOUT_MS,
   MUTANT_REPLY_TIMEOUT_MS,
-  MUTANT_RUNS,
-  MUTANT_SEED,
-  REFERENCE_NAME,
 } from './config.ts';
-import {
-  confirmReference,
-  confirmScope,
-  confirmVariant,
-  judgeReference,
-  judgeVariant,
-  type ReferenceOutcome,
-  restsOnTimeouts,
-  type VariantOutcome,
-} from './judge.ts';
-import {
-  type Job,
-  type JobResult,
-  jobLabel,
-  killAllChildren,
-  type PoolOptions,
-  runPool,
-  variantJob,
-} from './pool.ts';
-import { type MutationReport, writeJsonReport } from './report.ts';
-import { PROPERTY_SUITES, suiteFiles } from './suite-files.ts';
+import { killAllChildren } from './pool.ts';
+import { writeJsonReport } from './report.ts';
 import { snapshotOf, writeSnapshot } from '../verdicts/snapshot.ts';
-import { abbreviate, colour, type Paint, plain, renderTable, seconds } from './table.ts';
+import { colour, type Paint, plain, renderTable } from './table.ts';
 
 const USAGE = `usage: npm run mutants -- [options]
   --only NAME,...          only these variants (the reference still runs unless --skip-reference)
@@ -59,9 +36,6 @@ const USAGE = `usage: npm run mutants -- [options]
                            what the variants are layered on (default both)
   --snapshot FILE          also write the verdict of every requirement per run (npm run verdicts)
   --no-color               plain output`;
-
-/** Runs that stalled (the suite's own fault, issue 12): each fails the run, never retried. */
-const stalls: string[] = [];
 
 function usageError(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -137,7 +111,6 @@ if (only) {
     usageError(`--only: unknown variant(s) ${unknown.join(', ')}; known: ${[...unique.keys()].join(', ')}`);
 }
 const selected = [...unique.values()].filter((v) => !only || only.includes(v.name));
-const byName = new Map(selected.map((v) => [v.name, v]));
 
 // --- children never outlive us ------------------------------------------------------------------
 process.on('exit', killAllChildren);
@@ -150,127 +123,19 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 // --- run ----------------------------------------------------------------------------------------
-const isReference = (j: Job): boolean => j.subject === REFERENCE_NAME;
-const judge = (r: JobResult): ReferenceOutcome | VariantOutcome =>
-  isReference(r.job) ? judgeReference(r) : judgeVariant(byName.get(r.job.subject)!, r);
-
-function describe(o: ReferenceOutcome | VariantOutcome): string {
-  if ('ok' in o) {
-    if (o.ok) return paintErr('green', 'passes');
-    if (o.errors.length > 0 && o.failed.length === 0)
-      return paintErr('red', `ERROR: ${o.errors[0]!.split('\n')[0]}`);
-    return paintErr(
-      'red',
-      `${o.failed.length} failed${restsOnTimeouts(o) ? ' (reply timeouts only)' : ''}, ${o.coverageGaps.length} unchecked (coverage gap)${o.errors.length ? `, ${o.errors.length} errors` : ''}`,
-    );
-  }
-  if (o.status === 'caught')
-    return paintErr(
-      'green',
-      `caught by ${abbreviate(o.caughtBy, 60)}${restsOnTimeouts(o) ? ' (reply timeouts only)' : ''}`,
-    );
-  if (o.status === 'error') return paintErr('red', `ERROR: ${o.errors[0]?.split('\n')[0]}`);
-  return paintErr('red', `SURVIVED (failing: ${abbreviate(o.failed, 60)})`);
-}
-
-async function pool(jobs: readonly Job[], label: string, options: PoolOptions): Promise<JobResult[]> {
-  const width = String(jobs.length).length;
-  return runPool(jobs, {
-    ...options,
-    onDone: (r, done, total) => {
-      if (!r.ok && r.stalled) stalls.push(r.error);
-      say(
-        `[${label}${String(done).padStart(width)}/${total}] ${jobLabel(r.job)} (${r.job.dialect}) ${seconds(r.wallMs)}: ${describe(judge(r))}`,
-      );
-    },
-  });
-}
-
-const files = suiteFiles();
-const jobs: Job[] = [
-  ...(opts['skip-reference'] ? [] : DIALECTS.map((dialect) => ({ subject: REFERENCE_NAME, dialect }))),
-  ...bases.flatMap((base) => selected.map((v) => variantJob(v, base))),
-];
-const variantRuns = jobs.length - (opts['skip-reference'] ? 0 : DIALECTS.length);
-const startedAt = new Date();
-const loadAtStart = loadavg()[0]!;
-const t0 = performance.now();
-say(
-  paintErr(
-    'dim',
-    `mutants: ${jobs.length} runs (${jobs.length - variantRuns} reference, ${variantRuns} variant runs on ${bases.map((b) => b ?? 'reference').join(' and ')}), ${concurrency} at a time, reply bound ${timeoutMs} ms, per-run bound ${boundMs / 1000} s, load average ${loadAtStart.toFixed(1)}`,
-  ),
-);
-for (const p of catalogue) say(paintErr('red', p));
-
-const first = await pool(jobs, '', { concurrency, boundMs, timeoutMs });
-const outcomes = first.map(judge);
-
-// Outcomes that rest on reply timeouts only are run again with a longer bound: on a loaded machine a
-// short bound runs out against a healthy target too.
-const again = confirmMs > timeoutMs ? outcomes.flatMap((o, i) => (restsOnTimeouts(o) ? [i] : [])) : [];
-if (again.length > 0) {
-  say(
-    paintErr(
-      'dim',
-      `confirming ${again.length} outcome(s) that rest on reply timeouts only, with a ${confirmMs} ms reply bound (scripted suites only, where only scripted scenarios caught it)`,
-    ),
-  );
-  const rerun = await pool(
-    again.map((i) => {
-      const job = first[i]!.job;
-      const scope = confirmScope(outcomes[i]!);
-      return { ...job, scope: job.scope === 'split' && scope === 'all' ? 'split' : scope };
-    }),
-    'confirm ',
-    { concurrency, boundMs, timeoutMs: confirmMs },
-  );
-  again.forEach((i, k) => {
-    const before = outcomes[i]!;
-    const after = judge(rerun[k]!);
-    outcomes[i] =
-      'ok' in before
-        ? confirmReference(before, after as ReferenceOutcome, confirmMs)
-        : confirmVariant(before, after as VariantOutcome, confirmMs);
-  });
-}
-const wallMs = Math.round(performance.now() - t0);
-
-// --- report -------------------------------------------------------------------------------------
-const reference = outcomes.filter((o): o is ReferenceOutcome => 'ok' in o);
-const variants = outcomes.filter((o): o is VariantOutcome => !('ok' in o));
-const present = new Set(files.properties.map((f) => basename(f)));
-const missingPropertySuites = PROPERTY_SUITES.filter((p) => !present.has(p));
-const assessed = assess(catalogue, reference, variants, missingPropertySuites);
-const problems = assessed.problems;
-// A stalled run already fails as a variant not judged; its line is repeated among the warnings.
-const warnings = [...assessed.warnings, ...stalls];
-const report: MutationReport = {
-  kind: 'omega-mutants',
-  startedAt: startedAt.toISOString(),
-  settings: {
-    seed: MUTANT_SEED,
-    runs: MUTANT_RUNS,
-    replyTimeoutMs: timeoutMs,
-    confirmTimeoutMs: confirmMs,
-    boundMs,
-    concurrency,
-    ...(only ? { only } : {}),
-  },
-  machine: { loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg()[0]! },
-  suites: {
-    files: [...files.scripted, ...files.properties].map((f) => basename(f)),
-    missingPropertySuites,
-  },
-  reference,
-  variants,
-  score: { caught: variants.filter((v) => v.status === 'caught').length, total: variants.length },
-  wallMs,
-  runTimeSumMs: outcomes.reduce((s, o) => s + o.timeMs, 0),
-  problems,
-  warnings,
-  exitCode: problems.length > 0 ? 1 : 0,
-};
+const { report, first } = await runMutation({
+  selected,
+  bases,
+  skipReference: opts['skip-reference'],
+  concurrency,
+  timeoutMs,
+  confirmMs,
+  boundMs,
+  ...(only ? { only } : {}),
+  catalogue,
+  say,
+  paintErr,
+});
 
 process.stdout.write(`\n${renderTable(report, paint)}\n`);
 let exitCode = report.exitCode;

@@ -1,10 +1,11 @@
-// Run many (subject, dialect, base) jobs, `concurrency` at a time. Each job starts the CLI users run
-// (cli-run.ts) in a process group of its own and reads its report.json. Every job is bounded twice: the
+// Run many (subject, dialect, base) jobs, `concurrency` at a time. Each job runs the CLI users run
+// (cli-run.ts), in a lane (lane.ts): by default one `omega-conformance batch` process per lane certifies
+// job after job, each on its own fresh target with its own vitest run; with `batch: false` each run is a
+// process of its own. Every run reads its own report.json. Every job is bounded twice: the
 // CLI gets the job's remaining time as its own run deadline, so a stalled run stops itself and its
 // report names the scenario and where the suite's worker was stuck; past the bound and a margin the
 // whole group is killed. Either way the job fails naming its subject: a stall is the suite's own fault,
 // never retried (issue 12). None outlives the pool: killAllChildren() ends the rest.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +13,9 @@ import type { FaultyVariant } from '../../fixtures/variants/variant.ts';
 import { type LoadConfig, MUTANT_LOAD } from '../load/config.ts';
 import type { Dialect } from '../protocol/dialect.ts';
 import type { RunReport } from '../run/report-model.ts';
-import { PACKAGE_ROOT } from '../run/version.ts';
 import { CLI, type CliRunSpec, cliArgs, readReport, runResult } from './cli-run.ts';
+import type { Lane } from './lane.ts';
+import { createScheduler, type Scheduler } from './scheduler.ts';
 import {
   MUTANT_BOUND_MS,
   MUTANT_CONCURRENCY,
@@ -37,7 +39,10 @@ export interface Job {
   readonly scope?: 'all' | 'scripted' | 'split';
   /** The load profile (loadOnly variants). */
   readonly load?: LoadConfig;
-  /** This job's bound, when its subject is slow by choice (ConformantAlternative.boundMs). */
+  /**
+   * This job's bound, when its subject is slow by choice (ConformantAlternative.boundMs): such a job
+   * mostly waits, and runs on a lane of its own beside the pool's (scheduler.ts).
+   */
   readonly boundMs?: number;
 }
 
@@ -66,32 +71,28 @@ export interface PoolOptions {
   readonly runs?: number;
   /** What is started, before the CLI's arguments (default: node bin/omega-conformance.js); tests swap it. */
   readonly command?: readonly string[];
+  /**
+   * One `batch` CLI process per lane, certifying job after job (default), or a CLI process per run:
+   * the same runs and reports, the start-up paid once per lane instead of once per run.
+   */
+  readonly batch?: boolean;
+  /**
+   * Added to each job's weight on a shared scheduler: a pool whose jobs may be followed by more (the
+   * mutation run's confirming runs) goes before one of short even jobs that fill the end.
+   */
+  readonly priority?: number;
+  /** Lanes shared with other pools (npm run selftest); concurrency, command and batch are then its. */
+  readonly scheduler?: Scheduler;
   readonly onDone?: (r: JobResult, done: number, total: number) => void;
 }
 
-const KILL_GRACE_MS = 2000;
 /**
  * The CLI's deadline falls this long before the job's bound: a stopped run writes its reports and
  * exits within 5 s (harness/cli/certify-command.ts), so the kill is only for a CLI that cannot.
  */
 const STOP_MARGIN_MS = 8000;
 const TAIL_LINES = 8;
-const live = new Set<ChildProcess>();
-
-/** Signal a child's whole process group (the CLI starts processes of its own). */
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, signal);
-  } catch {
-    child.kill(signal);
-  }
-}
-
-/** Kill every run still going (on SIGINT, or on exit). */
-export function killAllChildren(): void {
-  for (const c of live) signalGroup(c, 'SIGKILL');
-  live.clear();
-}
+export { killAllChildren } from './lane.ts';
 
 const tail = (text: string): string => text.trimEnd().split('\n').slice(-TAIL_LINES).join('\n');
 
@@ -118,80 +119,30 @@ interface Pass {
   readonly report: RunReport;
 }
 
-/** One CLI run; resolves with its report, rejects with the reason it gave none. */
-function cliPass(
-  command: readonly string[],
+/** One CLI run in a lane; resolves with its report, rejects with the reason it gave none. */
+async function cliPass(
+  lane: Lane,
   spec: CliRunSpec,
   deadline: number,
   output: { text: string },
 ): Promise<Pass> {
   const dir = mkdtempSync(join(tmpdir(), 'omega-mutant-'));
-  return new Promise<Pass>((resolve, reject) => {
-    const child = spawn(command[0]!, [...command.slice(1), ...cliArgs(spec, dir)], {
-      cwd: PACKAGE_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // its own process group: a kill reaches the suite and whatever it started
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
-    live.add(child);
-    const keep = (d: string): void => {
-      output.text = (output.text + d).slice(-16_384);
-    };
-    // --json-lines: the CLI's own error event says why it could not run (a bad option, no handshake).
-    let pending = '';
-    let cliError: string | undefined;
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      keep(d);
-      pending += d;
-      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (!line.startsWith('{"event":"error"')) continue;
-        try {
-          cliError = (JSON.parse(line) as { message?: string }).message ?? cliError;
-        } catch {}
-      }
-    });
-    child.stderr!.setEncoding('utf8').on('data', keep);
-    let overBound = false;
-    let hardKill: NodeJS.Timeout | undefined;
-    const bound = setTimeout(
-      () => {
-        overBound = true;
-        signalGroup(child, 'SIGTERM');
-        hardKill = setTimeout(() => signalGroup(child, 'SIGKILL'), KILL_GRACE_MS);
-      },
-      Math.max(0, deadline - performance.now()),
-    );
-    const finish = (fn: () => void): void => {
-      clearTimeout(bound);
-      if (hardKill) clearTimeout(hardKill);
-      live.delete(child);
-      try {
-        fn();
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    };
-    child.once('error', (e) => finish(() => reject(new Error(`could not start the CLI: ${e.message}`))));
-    child.once('close', (code, signal) =>
-      finish(() => {
-        if (overBound) return reject(new BoundExceeded());
-        try {
-          const report = readReport(dir);
-          if (report.stopped) reject(new RunStopped(report.stopped.message));
-          else resolve({ report });
-        } catch (e) {
-          const how = signal ? `signal ${signal}` : `exit code ${code}`;
-          reject(
-            cliError
-              ? new CliRefused(`the CLI could not run it (${how}): ${cliError}`)
-              : new Error(`the CLI ended (${how}) without a usable report: ${(e as Error).message}`),
-          );
-        }
-      }),
-    );
-  });
+  try {
+    const end = await lane.pass(cliArgs(spec, dir), deadline, output);
+    if (end.overBound) throw new BoundExceeded();
+    let report: RunReport;
+    try {
+      report = readReport(dir);
+    } catch (e) {
+      throw end.cliError !== undefined
+        ? new CliRefused(`the CLI could not run it (${end.how}): ${end.cliError}`)
+        : new Error(`the CLI ended (${end.how}) without a usable report: ${(e as Error).message}`);
+    }
+    if (report.stopped) throw new RunStopped(report.stopped.message);
+    return { report };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The suite filters of each pass: `suites/NAME.test` matches the file whether .ts or compiled. */
@@ -207,7 +158,8 @@ function passFiles(job: Job, files: SuiteFiles): (readonly string[] | undefined)
 
 async function runJob(
   job: Job,
-  options: Required<Omit<PoolOptions, 'onDone' | 'concurrency'>>,
+  lane: Lane,
+  options: Required<Omit<PoolOptions, 'onDone' | 'concurrency' | 'batch' | 'command' | 'scheduler' | 'priority'>>,
 ): Promise<JobResult> {
   const t0 = performance.now();
   const boundMs = job.boundMs ?? options.boundMs;
@@ -229,7 +181,7 @@ async function runJob(
   const passes = passFiles(job, files);
   const reports: RunReport[] = [];
   try {
-    for (const f of passes) reports.push((await cliPass(options.command, spec(f), deadline, output)).report);
+    for (const f of passes) reports.push((await cliPass(lane, spec(f), deadline, output)).report);
   } catch (e) {
     const stalled = e instanceof BoundExceeded || e instanceof RunStopped;
     const error =
@@ -256,28 +208,52 @@ async function runJob(
   };
 }
 
-/** Run every job, `concurrency` at a time; results in the jobs' order. */
+/**
+ * How heavy a job is, for the scheduler's longest-first order: its passes, its property budget, its
+ * reply bound, or the bound of a subject slow by choice.
+ */
+export function jobWeight(job: Job, settings: { readonly runs: number; readonly timeoutMs: number }): number {
+  if (job.boundMs !== undefined) return job.boundMs / 1000;
+  const passes = (job.scope === 'split' ? 2 : 1) + (job.load ? 1 : 0);
+  return passes * (settings.runs / MUTANT_RUNS) * (settings.timeoutMs > MUTANT_REPLY_TIMEOUT_MS ? 1.5 : 1);
+}
+
+/**
+ * Run every job, `concurrency` at a time (or on the lanes of a shared scheduler, heaviest first);
+ * results in the jobs' order.
+ */
 export async function runPool(jobs: readonly Job[], options: PoolOptions = {}): Promise<JobResult[]> {
-  const concurrency = Math.max(1, options.concurrency ?? MUTANT_CONCURRENCY);
   const settings = {
     boundMs: options.boundMs ?? MUTANT_BOUND_MS,
     timeoutMs: options.timeoutMs ?? MUTANT_REPLY_TIMEOUT_MS,
     seed: options.seed ?? MUTANT_SEED,
     runs: options.runs ?? MUTANT_RUNS,
-    command: options.command ?? [process.execPath, CLI],
   };
-  const results: JobResult[] = new Array(jobs.length);
-  let next = 0;
+  const scheduler =
+    options.scheduler ??
+    createScheduler({
+      concurrency: options.concurrency ?? MUTANT_CONCURRENCY,
+      command: options.command ?? [process.execPath, CLI],
+      ...(options.batch === undefined ? {} : { batch: options.batch }),
+    });
   let done = 0;
-  const lane = async (): Promise<void> => {
-    while (next < jobs.length) {
-      const i = next++;
-      const r = await runJob(jobs[i]!, settings);
-      results[i] = r;
-      done++;
-      options.onDone?.(r, done, jobs.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, lane));
-  return results;
+  try {
+    return await Promise.all(
+      jobs.map((job) =>
+        scheduler
+          .submit(
+            jobWeight(job, settings) + (options.priority ?? 0),
+            (lane) => runJob(job, lane, settings),
+            job.boundMs !== undefined,
+          )
+          .then((r) => {
+            done++;
+            options.onDone?.(r, done, jobs.length);
+            return r;
+          }),
+      ),
+    );
+  } finally {
+    if (!options.scheduler) await scheduler.close();
+  }
 }
