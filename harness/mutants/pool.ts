@@ -159,7 +159,9 @@ function passFiles(job: Job, files: SuiteFiles): (readonly string[] | undefined)
 async function runJob(
   job: Job,
   lane: Lane,
-  options: Required<Omit<PoolOptions, 'onDone' | 'concurrency' | 'batch' | 'command' | 'scheduler' | 'priority'>>,
+  options: Required<
+    Omit<PoolOptions, 'onDone' | 'concurrency' | 'batch' | 'command' | 'scheduler' | 'priority'>
+  >,
 ): Promise<JobResult> {
   const t0 = performance.now();
   const boundMs = job.boundMs ?? options.boundMs;
