@@ -1,8 +1,8 @@
 // The reference Omega in this process, with the clock control hook (or a faulty variant of it, a
 // conformant alternative, or a variant layered on one: fixtures/reference/select.ts).
-import { REFERENCE } from '../../fixtures/reference/behaviours.ts';
+// The reference's modules load when it launches: by then the suites' vitest run has begun
+// (harness/cli/certify-command.ts), so its worker boots meanwhile.
 import type { Selected, Selection } from '../../fixtures/reference/select.ts';
-import { ReferenceOmega } from '../../fixtures/reference/server.ts';
 import type { OmikronIdentity } from '../identity/identities.ts';
 import type { Dialect } from '../protocol/dialect.ts';
 import { LaunchError, type LaunchedTarget } from './launcher.ts';
@@ -18,6 +18,7 @@ export async function launchEmbedded(
   } catch (e) {
     throw new LaunchError((e as Error).message);
   }
+  const { ReferenceOmega } = await import('../../fixtures/reference/server.ts');
   const omega = await ReferenceOmega.start({
     dialect,
     trusted: identities,
@@ -37,8 +38,10 @@ export async function launchEmbedded(
 
 /** The plain reference needs no catalogue: the variants and alternatives load only when one is named. */
 async function selectedBehaviours(selection: Selection, dialect: Dialect): Promise<Selected> {
-  if (!selection.variant && (!selection.base || selection.base === 'reference'))
+  if (!selection.variant && (!selection.base || selection.base === 'reference')) {
+    const { REFERENCE } = await import('../../fixtures/reference/behaviours.ts');
     return { behaviours: REFERENCE, description: undefined };
+  }
   const { selectBehaviours } = await import('../../fixtures/reference/select.ts');
   return selectBehaviours(selection, dialect);
 }
