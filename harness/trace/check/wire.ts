@@ -91,6 +91,9 @@ export function classify(type: string | undefined, data: Json): Classified {
 export const isAnnouncement = (op: Op): boolean =>
   op === 'userConnected' || op === 'userDisconnected' || op === 'iotaConnected' || op === 'iotaDisconnected';
 
+/** Announcements may go unanswered, and so may a pong (the Omikron answering the Omega's heartbeat). */
+export const optionalReply = (op: string): boolean => isAnnouncement(op as never) || op === 'pong';
+
 export const isOperation = (op: Op): op is OperationName =>
   [
     'getUser',
