@@ -110,6 +110,15 @@ async function speedsOf(files: readonly string[], runs: number, passes: number):
   };
 }
 
+/** Sequences of the steady-state figure: enough that the one-time costs (order probe, first compilation) fade. */
+export const STEADY_SEQUENCES = 200;
+
+/** The model's rate over STEADY_SEQUENCES sequences (what a larger --runs gets per sequence). */
+export async function modelSteadyBench(passes = 1): Promise<SuiteSpeeds | undefined> {
+  if (!existsSync(join(ROOT, 'suites', 'model.test.ts'))) return undefined;
+  return speedsOf(['model.test.ts'], STEADY_SEQUENCES, passes);
+}
+
 export async function propertiesBench(runs = 25, passes = 1): Promise<PropertiesBench> {
   if (!existsSync(join(ROOT, 'harness/properties')))
     return { skipped: 'harness/properties does not exist yet' };
