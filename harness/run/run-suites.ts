@@ -5,7 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { BroadcastChannel } from 'node:worker_threads';
 import type { Reporter, Vitest } from 'vitest/node';
-import { type TargetDelivery, TARGET_CHANNEL_PREFIX, type TargetRequest } from '../scenario/target.ts';
+import {
+  type TargetDelivery,
+  TARGET_CHANNEL_PREFIX,
+  type TargetRequest,
+} from '../scenario/target-channel.ts';
 import type { TargetDescriptor } from '../scenario/target.ts';
 import { CheckCollector, type Progress } from './collector.ts';
 import { CODE_ROOT, COMPILED, PACKAGE_ROOT } from './version.ts';

@@ -1,6 +1,7 @@
 // The target as scenarios see it: serializable, handed over by the launcher through vitest's provide/inject.
 import { BroadcastChannel } from 'node:worker_threads';
 import { inject } from 'vitest';
+import type { TargetChannel, TargetDelivery, TargetRequest } from './target-channel.ts';
 import type { TlsOptions } from '../client/connection.ts';
 import type { ClockDescriptor } from '../clock/clock.ts';
 import type { OmikronIdentity } from '../identity/identities.ts';
@@ -30,16 +31,6 @@ export interface TargetDescriptor {
   /** --load: the load profile's size (suites/load.test.ts registers only when present). */
   readonly load?: { readonly connections: number; readonly requests: number };
 }
-
-/** A begun run's channel (harness/run/run-suites.ts): its worker asks there for the target. */
-export interface TargetChannel {
-  readonly name: string;
-  /** How long the worker waits for the answer. */
-  readonly waitMs: number;
-}
-export const TARGET_CHANNEL_PREFIX = 'omega-conformance-target-';
-export type TargetRequest = { readonly want: true };
-export type TargetDelivery = { readonly target: TargetDescriptor } | { readonly abort: string };
 
 declare module 'vitest' {
   interface ProvidedContext {
