@@ -23,7 +23,8 @@ import { judgeReference, type VariantOutcome } from '../harness/mutants/judge.ts
 import { alternativeProblems } from '../harness/mutants/catalogue-check.ts';
 import { cliArgs, runResult } from '../harness/mutants/cli-run.ts';
 import { type JobResult, runPool } from '../harness/mutants/pool.ts';
-import { REPORT_SCHEMA_VERSION, type RunReport, runReportSchema } from '../harness/run/report-model.ts';
+import type { RunReport } from '../harness/run/report-model.ts';
+import { runReportFixture } from './run-report-fixture.ts';
 import { runCli } from './cli-helpers.ts';
 
 /** A context that records what a behaviour sends, for calling behaviours directly. */
@@ -50,41 +51,7 @@ function fakeContext(behaviours: Behaviours, dialect: 'seed' | 'tensamin' = 'see
   return { ctx, sent };
 }
 
-/** A report.json of a run the CLI stopped at its deadline, the worker stuck in `stuckHere`. */
-function stoppedReport(): RunReport {
-  const message = 'the run deadline of 80 s passed during "s"; the worker was at stuckHere (x.js:1:1)';
-  return runReportSchema.parse({
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    suite: { name: 'omega-conformance', version: '0.1.0' },
-    startedAt: '2026-11-27T11:00:00.000Z',
-    durationMs: 80_000,
-    target: {
-      label: 't',
-      url: 'ws://127.0.0.1:1/ws/omikron',
-      kind: 'embedded',
-      configHash: 'x',
-      clock: 'none',
-    },
-    dialect: { name: 'seed', how: 'given' },
-    seed: 42,
-    runs: 15,
-    repeat: 1,
-    level: 'must',
-    outcome: 'error',
-    exitCode: 2,
-    problems: [message],
-    counts: {},
-    requirements: [],
-    scenarios: [],
-    stopped: {
-      kind: 'deadline',
-      deadlineMs: 80_000,
-      scenario: 's',
-      workerStack: ['at stuckHere (x.js:1:1)'],
-      message,
-    },
-  });
-}
+const stoppedReport = (): RunReport => runReportFixture(true);
 
 const request = (type: string, data: Record<string, unknown> = {}): Request => ({
   type,

@@ -8,38 +8,9 @@ import { describe, expect, test } from 'vitest';
 import { batchCommand, parseBatchLine } from '../harness/cli/batch.ts';
 import { runPool } from '../harness/mutants/pool.ts';
 import { createScheduler } from '../harness/mutants/scheduler.ts';
-import { REPORT_SCHEMA_VERSION, runReportSchema } from '../harness/run/report-model.ts';
+import { runReportFixture } from './run-report-fixture.ts';
 
-function report(stopped: boolean) {
-  const message = 'the run deadline of 80 s passed during "s"; the worker was at stuckHere (x.js:1:1)';
-  return runReportSchema.parse({
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    suite: { name: 'omega-conformance', version: '0.1.0' },
-    startedAt: '2026-11-27T11:00:00.000Z',
-    durationMs: 10,
-    target: {
-      label: 't',
-      url: 'ws://127.0.0.1:1/ws/omikron',
-      kind: 'embedded',
-      configHash: 'x',
-      clock: 'none',
-    },
-    dialect: { name: 'seed', how: 'given' },
-    seed: 42,
-    runs: 15,
-    repeat: 1,
-    level: 'must',
-    outcome: stopped ? 'error' : 'passed',
-    exitCode: stopped ? 2 : 0,
-    problems: stopped ? [message] : [],
-    counts: {},
-    requirements: [],
-    scenarios: [],
-    ...(stopped
-      ? { stopped: { kind: 'deadline', deadlineMs: 80_000, scenario: 's', workerStack: [], message } }
-      : {}),
-  });
-}
+const report = runReportFixture;
 
 /**
  * Stands in for `omega-conformance batch`: records each start of a process, then per stdin line
