@@ -7,6 +7,7 @@
 // is true and a command after a failure does nothing, so every generated command "ran" and a
 // counterexample replays from SEED:PATH alone (see allRanReplayPath).
 import fc from 'fast-check';
+import { HarnessError } from '../../client/errors.ts';
 import type { Dialect } from '../../protocol/dialect.ts';
 import { LIMITS } from '../../protocol/fields.ts';
 import {
@@ -170,12 +171,11 @@ export function modelCommands(
 
 /**
  * Run one command sequence from an empty model; throws the first failure. Its connections are fresh,
- * or kept from an earlier sequence that held (cfg.pool, pool.ts: as good as fresh). Kept connections
- * only save time, they never change a verdict: a failure on them is run again on fresh connections,
- * and only a failure there is reported (and shrunk, and replayed, on fresh connections as before).
- * One that holds on fresh connections leans on what earlier sequences did on the kept ones (a
- * server may close a connection it has served long): it is noted in the transcript, not judged.
- * Either way, every later sequence of the run connects afresh.
+ * or kept from an earlier sequence that held (cfg.pool, pool.ts: as good as fresh). A failure on them
+ * is judged like any other, its steps saying the connections were kept; only a kept connection the
+ * server closed is excused (a server may close a connection it has served long): the sequence is
+ * then run again on fresh connections and judged there. Either way, after a failure every later
+ * sequence of the run (shrinking, the counterexample's re-run) connects afresh, as a replay does.
  */
 export async function runModel(
   cfg: ModelConfig,
@@ -183,19 +183,28 @@ export async function runModel(
 ): Promise<void> {
   const first = await runOnce(cfg, cmds);
   if (first.failure === null) return;
-  if (!first.reused) {
-    await cfg.pool?.disable('a sequence failed');
+  if (!closedKeptConnection(first)) {
+    await cfg.pool?.disable(first.reused ? 'a sequence failed on kept connections' : 'a sequence failed');
     throw withSteps(first);
   }
-  await cfg.pool?.disable('a sequence failed on kept connections');
-  const again = await runOnce(cfg, fc.cloneIfNeeded(cmds));
-  if (again.failure !== null) throw withSteps(again);
-  const e = first.failure;
+  await cfg.pool?.disable('a kept connection was closed by the server');
   cfg.t.transcript.note(
     'model',
-    `a sequence failed on connections kept from earlier sequences and held on fresh ones, so it is not judged; connections are no longer kept in this run. The failure on kept connections: ${e instanceof Error ? e.message : String(e)}`,
+    `a connection kept from an earlier sequence was closed by the server; the sequence runs again on fresh connections: ${errorText(first.failure)}`,
   );
+  const again = await runOnce(cfg, fc.cloneIfNeeded(cmds));
+  if (again.failure !== null) throw withSteps(again);
 }
+
+/** The failure's cause is a kept connection the server closed: the only failure kept connections excuse. */
+function closedKeptConnection(r: Real): boolean {
+  const e = r.failure;
+  const cause =
+    e instanceof PropertyFailure ? e.detail.cause : e instanceof HarnessError ? e.cause : undefined;
+  return cause?.kind === 'closed' && r.keptLabels.includes(cause.connection);
+}
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 async function runOnce(cfg: ModelConfig, cmds: Iterable<fc.AsyncCommand<Model, Real>>): Promise<Real> {
   const real: Real = {
@@ -205,6 +214,7 @@ async function runOnce(cfg: ModelConfig, cmds: Iterable<fc.AsyncCommand<Model, R
     log: [],
     step: 0,
     reused: false,
+    keptLabels: [],
   };
   let model: Model | undefined;
   try {
@@ -214,7 +224,10 @@ async function runOnce(cfg: ModelConfig, cmds: Iterable<fc.AsyncCommand<Model, R
       const opened = await Promise.allSettled(
         Array.from({ length: cfg.slots }, (_, slot) => {
           const kept = cfg.pool?.take(slot) ?? null;
-          if (kept !== null) real.reused = true;
+          if (kept !== null) {
+            real.reused = true;
+            real.keptLabels.push(kept.connection.label);
+          }
           return kept !== null ? Promise.resolve(kept) : cfg.t.omikron(slot);
         }),
       );

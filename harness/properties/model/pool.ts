@@ -11,8 +11,9 @@
 //   no stray, doubled or late frame and no error to a withdrawal. Otherwise it is closed, as every
 //   connection was before (frames on a closed connection are charged to nothing, as before).
 // Nothing here is a check: the sequence has been judged already; a connection that fails any of
-// the above is simply not kept. After the first failure the pool is off for the rest of the run
-// (shrinking and the re-run of the counterexample use fresh connections, as a replay does).
+// the above is simply not kept. A failure on kept connections is judged (runModel); after the first
+// failure the pool is off for the rest of the run (shrinking and the re-run of the counterexample
+// use fresh connections, as a replay does).
 import { randomUUID } from 'node:crypto';
 import type { Reply } from '../../client/connection.ts';
 import type { OmikronSession } from '../../client/session.ts';

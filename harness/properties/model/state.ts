@@ -105,8 +105,10 @@ export interface Real {
   failure: unknown;
   readonly log: string[];
   step: number;
-  /** Whether a session came from the pool (a failure is then run again on fresh connections). */
+  /** Whether a session came from the pool. */
   reused: boolean;
+  /** The labels of the connections kept from an earlier sequence (pool.ts). */
+  readonly keptLabels: string[];
 }
 
 export function emptyModel(slots: number): Model {
