@@ -11,6 +11,7 @@ import {
   knownTypes,
 } from '../harness/properties/arbitraries.ts';
 import { DIALECTS, type Dialect } from '../harness/protocol/dialect.ts';
+import type { FieldKind } from '../harness/protocol/fields.ts';
 import { OPERATIONS, resolveOperation } from '../harness/protocol/messages.ts';
 import { describeIssues, requestDataSchema } from '../harness/protocol/schemas.ts';
 
@@ -48,6 +49,49 @@ function actual(dialect: Dialect, type: string, data: Data) {
 const asData = (r: GeneratedRequest): Data | undefined =>
   typeof r.data === 'object' && r.data !== null && !Array.isArray(r.data) ? (r.data as Data) : undefined;
 
+/** Values at and just past a field kind's limits, where a quick check most easily drifts from zod. */
+function boundaryValues(f: FieldKind): unknown[] {
+  const astral = (units: number) => '😀'.repeat(Math.floor(units / 2)) + (units % 2 ? 'a' : '');
+  const common = [null, -0, 0.5, -1, 2 ** 53, 2 ** 53 - 1, '', [], {}, true];
+  switch (f.kind) {
+    case 'text':
+      return [
+        ...common,
+        'a'.repeat(f.max),
+        'a'.repeat(f.max + 1),
+        'a'.repeat(Math.max(0, f.min - 1)),
+        'a'.repeat(f.min),
+        astral(f.max),
+        astral(f.max + 1),
+        astral(f.max + 2),
+        `${'a'.repeat(f.max - 1)}😀`,
+      ];
+    case 'base64':
+    case 'token':
+    case 'publicKey': {
+      const b64 = (n: number) => Buffer.alloc(n, 7).toString('base64');
+      const max = f.kind === 'base64' ? (f.max ?? 64) : 80;
+      return [
+        ...common,
+        b64(55),
+        b64(56),
+        b64(57),
+        b64(56).replace(/=+$/, ''),
+        `${b64(56)}\n`,
+        'QUJD',
+        'QUI=',
+        'QUI',
+        '====',
+        'QU=D',
+        'A'.repeat(max),
+        'A'.repeat(max + 4),
+      ];
+    }
+    default:
+      return common;
+  }
+}
+
 describe.each(DIALECTS)('reference request table (%s)', (dialect) => {
   it('agrees on valid and near-valid requests', () => {
     fc.assert(
@@ -67,5 +111,40 @@ describe.each(DIALECTS)('reference request table (%s)', (dialect) => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it("agrees at every field's limits, and with prototype names as keys", () => {
+    let compared = 0;
+    const valid = fc.sample(anyValidRequest(dialect), { numRuns: 400, seed: 42 });
+    const covered = new Set<string>();
+    for (const r of valid) {
+      const op = resolveOperation(dialect, r.type, asData(r) ?? {});
+      if (op === undefined) continue;
+      covered.add(op);
+      for (const [name, f] of Object.entries(OPERATIONS[op].requestFields[dialect]))
+        for (const value of boundaryValues(f.kind)) {
+          const data = { ...(asData(r) ?? {}), [name]: value };
+          expect(actual(dialect, r.type, data)).toEqual(expected(dialect, r.type, data));
+          compared++;
+        }
+    }
+    // And each field alone under every known type, whatever the samples above reached.
+    const kinds = Object.values(OPERATIONS).flatMap((spec) =>
+      Object.entries(spec.requestFields[dialect]).map(([name, f]) => [name, f.kind] as const),
+    );
+    for (const type of knownTypes())
+      for (const [name, kind] of kinds)
+        for (const value of boundaryValues(kind)) {
+          const data = { [name]: value };
+          expect(actual(dialect, type, data)).toEqual(expected(dialect, type, data));
+          compared++;
+        }
+    expect(covered.size).toBeGreaterThan(3);
+    for (const type of knownTypes())
+      for (const key of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+        const data = JSON.parse(`{"${key}": 1}`) as Data;
+        expect(actual(dialect, type, data)).toEqual(expected(dialect, type, data));
+      }
+    expect(compared).toBeGreaterThan(100);
   });
 });
