@@ -9,6 +9,7 @@ import { DIALECTS } from '../harness/protocol/dialect.ts';
 import type { Fields } from '../harness/protocol/messages.ts';
 import { OPERATION_NAMES, operationSpec } from '../harness/protocol/messages.ts';
 import { replyDataSchema } from '../harness/protocol/schemas.ts';
+import { boundaryValues } from './field-limits.ts';
 
 /** Data for these fields: each field valid, broken, absent, or of any JSON value; sometimes extra fields. */
 function nearData(fields: Fields): fc.Arbitrary<unknown> {
@@ -45,6 +46,18 @@ describe('reply data predicates', () => {
           }),
           { numRuns: 300 },
         );
+      });
+      it(`${op} (${dialect}): at every field's limits, accepted by the predicate means accepted by the schema`, () => {
+        for (const data of fc.sample(validData(fields), { numRuns: 3, seed: 42 }))
+          for (const [name, spec] of Object.entries(fields))
+            for (const value of boundaryValues(spec.kind)) {
+              const edged = { ...data, [name]: value };
+              if (replyDataAccepts(op, dialect)(edged))
+                expect(
+                  replyDataSchema(op, dialect).safeParse(edged).success,
+                  `${name}: ${JSON.stringify(value)}`,
+                ).toBe(true);
+            }
       });
       it(`${op} (${dialect}): valid data takes the shortcut`, () => {
         fc.assert(

@@ -11,9 +11,9 @@ import {
   knownTypes,
 } from '../harness/properties/arbitraries.ts';
 import { DIALECTS, type Dialect } from '../harness/protocol/dialect.ts';
-import type { FieldKind } from '../harness/protocol/fields.ts';
 import { OPERATIONS, resolveOperation } from '../harness/protocol/messages.ts';
 import { describeIssues, requestDataSchema } from '../harness/protocol/schemas.ts';
+import { boundaryValues } from './field-limits.ts';
 
 type Data = Record<string, unknown>;
 
@@ -48,49 +48,6 @@ function actual(dialect: Dialect, type: string, data: Data) {
 
 const asData = (r: GeneratedRequest): Data | undefined =>
   typeof r.data === 'object' && r.data !== null && !Array.isArray(r.data) ? (r.data as Data) : undefined;
-
-/** Values at and just past a field kind's limits, where a quick check most easily drifts from zod. */
-function boundaryValues(f: FieldKind): unknown[] {
-  const astral = (units: number) => '😀'.repeat(Math.floor(units / 2)) + (units % 2 ? 'a' : '');
-  const common = [null, -0, 0.5, -1, 2 ** 53, 2 ** 53 - 1, '', [], {}, true];
-  switch (f.kind) {
-    case 'text':
-      return [
-        ...common,
-        'a'.repeat(f.max),
-        'a'.repeat(f.max + 1),
-        'a'.repeat(Math.max(0, f.min - 1)),
-        'a'.repeat(f.min),
-        astral(f.max),
-        astral(f.max + 1),
-        astral(f.max + 2),
-        `${'a'.repeat(f.max - 1)}😀`,
-      ];
-    case 'base64':
-    case 'token':
-    case 'publicKey': {
-      const b64 = (n: number) => Buffer.alloc(n, 7).toString('base64');
-      const max = f.kind === 'base64' ? (f.max ?? 64) : 80;
-      return [
-        ...common,
-        b64(55),
-        b64(56),
-        b64(57),
-        b64(56).replace(/=+$/, ''),
-        `${b64(56)}\n`,
-        'QUJD',
-        'QUI=',
-        'QUI',
-        '====',
-        'QU=D',
-        'A'.repeat(max),
-        'A'.repeat(max + 4),
-      ];
-    }
-    default:
-      return common;
-  }
-}
 
 describe.each(DIALECTS)('reference request table (%s)', (dialect) => {
   it('agrees on valid and near-valid requests', () => {
