@@ -113,25 +113,36 @@ function bound(child: ChildProcess, current: Current, deadline: number): () => v
   };
 }
 
+/** A pass under way: its deadline armed; its end disarms it and resolves the pass. */
+function boundPass(
+  child: ChildProcess,
+  deadline: number,
+  output: { text: string },
+  resolve: (end: PassEnd) => void,
+): Current {
+  const current: Current = {
+    output,
+    overBound: false,
+    end: (how) => {
+      disarm();
+      resolve({
+        overBound: current.overBound,
+        how,
+        ...(current.cliError !== undefined ? { cliError: current.cliError } : {}),
+      });
+    },
+  };
+  const disarm = bound(child, current, deadline);
+  return current;
+}
+
 export function processLane(command: readonly string[]): Lane {
   return {
     pass: (args, deadline, output) =>
       new Promise<PassEnd>((resolve) => {
         const child = start(command, args);
         child.stdin!.end();
-        const current: Current = {
-          output,
-          overBound: false,
-          end: (how) => {
-            disarm();
-            resolve({
-              overBound: current.overBound,
-              how,
-              ...(current.cliError !== undefined ? { cliError: current.cliError } : {}),
-            });
-          },
-        };
-        const disarm = bound(child, current, deadline);
+        const current = boundPass(child, deadline, output, resolve);
         eachLine(child.stdout!, (line) => {
           keep(current, `${line}\n`);
           current.cliError = errorEvent(line) ?? current.cliError;
@@ -179,21 +190,7 @@ export function batchLane(command: readonly string[]): Lane {
       new Promise<PassEnd>((resolve) => {
         proc ??= spawnBatch();
         const p = proc;
-        const current: Current & { index: number } = {
-          index: p.sent++,
-          output,
-          overBound: false,
-          end: (how) => {
-            disarm();
-            resolve({
-              overBound: current.overBound,
-              how,
-              ...(current.cliError !== undefined ? { cliError: current.cliError } : {}),
-            });
-          },
-        };
-        p.current = current;
-        const disarm = bound(p.child, current, deadline);
+        p.current = Object.assign(boundPass(p.child, deadline, output, resolve), { index: p.sent++ });
         p.child.stdin!.write(`${JSON.stringify({ argv: args })}\n`);
       }),
     close: () => {
